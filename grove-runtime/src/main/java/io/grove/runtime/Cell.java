@@ -1,0 +1,182 @@
+package io.grove.runtime;
+
+import io.grove.api.CellId;
+import io.grove.api.store.ChunkStore;
+import io.grove.runtime.cell.CellFolder;
+import io.grove.runtime.cell.CellKeys;
+import io.grove.runtime.cell.ServeInfo;
+import io.grove.runtime.config.GroveConfig;
+import io.grove.runtime.http.ApiRouting;
+import io.grove.runtime.plugin.PluginInstances;
+import io.grove.runtime.plugin.PluginKind;
+import io.grove.runtime.plugin.PluginLoader;
+import io.grove.runtime.plugin.PluginRegistry;
+import io.helidon.webserver.WebServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A running Grove cell: its folder, keys, plugins and the two sockets (API + dashboard, peer). Start one with
+ * {@link #start}; {@link #close()} stops it and closes plugin instances in reverse order.
+ */
+public final class Cell implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Cell.class.getName());
+    /** The name of the peer socket. */
+    public static final String PEER_SOCKET = "peer";
+
+    private final CellFolder folder;
+    private final CellSettings settings;
+    private final CellKeys keys;
+    private final PluginRegistry plugins;
+    private final PluginInstances instances;
+    private final WebServer server;
+
+    private Cell(CellFolder folder, CellSettings settings, CellKeys keys, PluginRegistry plugins,
+                 PluginInstances instances, WebServer server) {
+        this.folder = folder;
+        this.settings = settings;
+        this.keys = keys;
+        this.plugins = plugins;
+        this.instances = instances;
+        this.server = server;
+    }
+
+    /**
+     * Initialises the folder if needed, loads configuration, keys and plugins, and starts both sockets.
+     *
+     * @param folder       the cell folder
+     * @param overrides    {@code --set} assignments
+     * @param environment  the process environment (for {@code GROVE_*} variables)
+     * @param distribution the unpacked distribution this cell runs from, if any (plugins, config template)
+     * @throws CellStartException with a message for the user when anything is missing, invalid or in use
+     */
+    public static Cell start(CellFolder folder, Map<String, String> overrides, Map<String, String> environment,
+                             Optional<Path> distribution) {
+        PluginInstances instances = null;
+        try {
+            List<String> created = folder.init(distribution.map(d -> d.resolve("conf").resolve("grove.yaml")));
+            if (!created.isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "initialised cell folder {0}", folder.dir());
+            }
+            GroveConfig config = GroveConfig.load(folder.dir(), overrides, environment);
+            CellSettings settings = CellSettings.from(config, distribution);
+            if (!settings.apiIsLoopback()) {
+                throw new CellStartException("refusing to bind the dashboard and API to " + settings.apiBind()
+                        + ": set a dashboard password first, or keep api.bind on a loopback address (127.0.0.1)");
+            }
+            CellKeys keys = folder.keys();
+            String token = folder.apiToken();
+            PluginRegistry plugins = PluginLoader.load(settings.pluginsDir(), settings.pluginsClasspath(),
+                    settings.pluginsFailOnError());
+            instances = PluginInstances.start(plugins, config, keys.cellId(), Clock.systemUTC(),
+                    settings.pluginsFailOnError());
+            if (instances.running(PluginKind.STORE, ChunkStore.class).isEmpty()) {
+                throw new CellStartException("no chunk store is running: configure one under 'stores' "
+                        + "(the default is stores.local.type=filesystem, from the store-filesystem plugin) "
+                        + "and check the plugin list above for errors");
+            }
+            ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins);
+            WebServer server = WebServer.builder()
+                    .shutdownHook(false)
+                    .host(settings.apiBind())
+                    .port(settings.apiPort())
+                    .maxPayloadSize(settings.maxApiBody())
+                    .routing(r -> ApiRouting.api(r, services))
+                    .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
+                            .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
+                            .routing(ApiRouting::peer))
+                    .build();
+            start(server, settings);
+            Cell cell = new Cell(folder, settings, keys, plugins, instances, server);
+            folder.recordServing(new ServeInfo(ProcessHandle.current().pid(), cell.apiUrl(), cell.peerPort(),
+                    keys.cellId().value(), Instant.now().toString()));
+            return cell;
+        } catch (IOException e) {
+            closeQuietly(instances);
+            throw new CellStartException("cannot use cell folder " + folder.dir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(instances);
+            throw e;
+        }
+    }
+
+    private static void start(WebServer server, CellSettings settings) {
+        try {
+            server.start();
+        } catch (UncheckedIOException | IllegalStateException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof BindException)) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof BindException) {
+                throw new CellStartException("cannot listen on " + settings.apiBind() + ":" + settings.apiPort()
+                        + " or " + settings.peerBind() + ":" + settings.peerPort() + ": " + cause.getMessage()
+                        + " (is another cell running? choose other ports with --port and --peer-port)", e);
+            }
+            throw e;
+        }
+    }
+
+    public CellId id() {
+        return keys.cellId();
+    }
+
+    public CellFolder folder() {
+        return folder;
+    }
+
+    public CellSettings settings() {
+        return settings;
+    }
+
+    public PluginRegistry plugins() {
+        return plugins;
+    }
+
+    public PluginInstances instances() {
+        return instances;
+    }
+
+    /** The port the API socket listens on. */
+    public int apiPort() {
+        return server.port();
+    }
+
+    /** The port the peer socket listens on. */
+    public int peerPort() {
+        return server.port(PEER_SOCKET);
+    }
+
+    /** The base URL of the REST API and dashboard. */
+    public String apiUrl() {
+        String host = settings.apiBind().contains(":") ? "[" + settings.apiBind() + "]" : settings.apiBind();
+        return "http://" + host + ":" + apiPort();
+    }
+
+    /** Stops both sockets, then closes plugin instances in reverse order. */
+    @Override
+    public void close() {
+        server.stop();
+        instances.close();
+        try {
+            folder.clearServing();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot remove " + CellFolder.SERVE_FILE + ": " + e.getMessage());
+        }
+        LOG.log(System.Logger.Level.INFO, "cell {0} stopped", keys.cellId().shortForm());
+    }
+
+    private static void closeQuietly(PluginInstances instances) {
+        if (instances != null) {
+            instances.close();
+        }
+    }
+}

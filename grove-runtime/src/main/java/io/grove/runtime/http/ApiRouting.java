@@ -1,0 +1,60 @@
+package io.grove.runtime.http;
+
+import io.grove.api.CellId;
+import io.grove.runtime.plugin.PluginRegistry;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.staticcontent.StaticContentService;
+
+/** The routes of the API and dashboard socket, and of the peer socket. Tests reuse these on their own servers. */
+public final class ApiRouting {
+    private static final System.Logger LOG = System.getLogger(ApiRouting.class.getName());
+    private static final String DASHBOARD = "io/grove/dashboard/web";
+
+    private ApiRouting() {
+    }
+
+    /** The services a cell exposes on its API socket. */
+    public record Services(CellId cellId, String apiToken, PluginRegistry plugins) {
+    }
+
+    /** Configures the API socket: REST under {@code /api/v1} (bearer token), the dashboard at {@code /}. */
+    public static void api(HttpRouting.Builder routing, Services services) {
+        routing.addFilter((chain, req, res) -> {
+            // The dashboard and API never need to be framed, sniffed or to leak their URLs.
+            res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
+            res.header(HeaderNames.create("X-Frame-Options"), "DENY");
+            res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
+            res.header(HeaderNames.create("Content-Security-Policy"),
+                    "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'");
+            chain.proceed();
+        });
+        routing.addFilter(new ApiAuthFilter(services.apiToken()));
+        routing.register("/api/v1/health", new HealthService(services.cellId()));
+        routing.register("/api/v1/plugins", new PluginsService(services.plugins()));
+        routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
+                "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));
+        routing.register("/", StaticContentService.builder(DASHBOARD, ApiRouting.class.getClassLoader())
+                .welcomeFileName("index.html").build());
+        errors(routing);
+    }
+
+    /** Configures the peer socket. The peer protocol's operations are registered by the fleet layer. */
+    public static void peer(HttpRouting.Builder routing) {
+        routing.any((req, res) -> Responses.problem(res, Problem.of(404, "unknown-peer-operation", "Not found",
+                "this cell does not serve " + req.path().path() + " on its peer socket; see docs/protocol.md")));
+        errors(routing);
+    }
+
+    private static void errors(HttpRouting.Builder routing) {
+        routing.error(ProblemException.class, (req, res, e) -> Responses.problem(res, e.problem()));
+        routing.error(Exception.class, (req, res, e) -> {
+            LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method().text() + " " + req.path().path()
+                    + " failed", e);
+            if (!res.isSent()) {
+                Responses.problem(res, Problem.of(500, "internal", "Internal error",
+                        "the cell failed to handle this request; its log has the details"));
+            }
+        });
+    }
+}
