@@ -2,13 +2,15 @@ package io.grove.runtime.cell;
 
 import io.grove.api.CellId;
 import io.grove.runtime.io.DurableFiles;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,8 @@ public final class CellKeys {
     static final String AGREEMENT_FILE = "x25519.pem";
     static final String MASTER_FILE = "master.key";
     private static final int MASTER_KEY_BYTES = 32;
+    private static final ASN1ObjectIdentifier ED25519_OID = new ASN1ObjectIdentifier("1.3.101.112"); // RFC 8410
+    private static final ASN1ObjectIdentifier X25519_OID = new ASN1ObjectIdentifier("1.3.101.110");
 
     private final Ed25519PrivateKeyParameters signing;
     private final X25519PrivateKeyParameters agreement;
@@ -126,8 +130,12 @@ public final class CellKeys {
         return "CellKeys[" + cellId.shortForm() + "]";
     }
 
+    /** PKCS#8 v1 (RFC 8410 without the optional public key, which OpenSSL 3.0 does not read). */
     private static byte[] pem(AsymmetricKeyParameter key) throws IOException {
-        PrivateKeyInfo info = PrivateKeyInfoFactory.createPrivateKeyInfo(key);
+        PrivateKeyInfo info = key instanceof Ed25519PrivateKeyParameters ed
+                ? new PrivateKeyInfo(new AlgorithmIdentifier(ED25519_OID), new DEROctetString(ed.getEncoded()))
+                : new PrivateKeyInfo(new AlgorithmIdentifier(X25519_OID),
+                        new DEROctetString(((X25519PrivateKeyParameters) key).getEncoded()));
         String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(info.getEncoded());
         return ("-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n").getBytes(StandardCharsets.US_ASCII);
     }
