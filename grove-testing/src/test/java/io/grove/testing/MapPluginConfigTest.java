@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ class MapPluginConfigTest {
 
     @Test
     void treatsANullValueAsMissing() {
-        Map<String, Object> values = new java.util.HashMap<>();
+        Map<String, Object> values = new HashMap<>();
         values.put("empty", null);
         PluginConfig config = new MapPluginConfig("stores.main", values, CELL);
 

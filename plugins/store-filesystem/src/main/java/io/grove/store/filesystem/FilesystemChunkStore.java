@@ -91,16 +91,10 @@ public final class FilesystemChunkStore implements ChunkStore {
      * @throws IOException if the folder cannot be created or read, or another store has it open
      */
     public static FilesystemChunkStore open(Path root, boolean fsync) throws IOException {
-        boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] folderAttributes = posix
-                ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
-                : new FileAttribute<?>[0];
-        FileAttribute<?>[] fileAttributes = posix
-                ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
+        FileAttribute<?>[] folderAttributes = ownerOnly(root, "rwx------");
         Files.createDirectories(root, folderAttributes);
         FileChannel lockChannel = FileChannel.open(root.resolve(LOCK_FILE),
-                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), fileAttributes);
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly(root, "rw-------"));
         try {
             lock(root, lockChannel);
             FilesystemChunkStore store = new FilesystemChunkStore(root, fsync, lockChannel, folderAttributes);
@@ -233,6 +227,15 @@ public final class FilesystemChunkStore implements ChunkStore {
     @Override
     public String toString() {
         return "FilesystemChunkStore[" + root + (fsync ? "" : ", fsync off") + "]";
+    }
+
+    /** Chunks are ciphertext, but their sizes and the folder's contents are still nobody else's business. */
+    private static FileAttribute<?>[] ownerOnly(Path root, String permissions) {
+        if (!root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[0];
+        }
+        return new FileAttribute<?>[]{
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))};
     }
 
     private static void lock(Path root, FileChannel lockChannel) throws IOException {
