@@ -42,6 +42,21 @@ public record ChunkKey(byte[] key, byte[] nonce) {
         return nonce.clone();
     }
 
+    /** Key then nonce, 44 bytes, as manifests and grants carry it. */
+    public byte[] encoded() {
+        byte[] out = Arrays.copyOf(key, KEY_LENGTH + NONCE_LENGTH);
+        System.arraycopy(nonce, 0, out, KEY_LENGTH, NONCE_LENGTH);
+        return out;
+    }
+
+    /** Reads what {@link #encoded()} wrote. */
+    public static ChunkKey decode(byte[] encoded) {
+        if (encoded.length != KEY_LENGTH + NONCE_LENGTH) {
+            throw new IllegalArgumentException("an encoded chunk key has " + (KEY_LENGTH + NONCE_LENGTH) + " bytes");
+        }
+        return new ChunkKey(Arrays.copyOf(encoded, KEY_LENGTH), Arrays.copyOfRange(encoded, KEY_LENGTH, encoded.length));
+    }
+
     /** Package-private view without a copy, for the cipher set-up on the hot path. */
     byte[] keyBytes() {
         return key;
