@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = GroveCommand.Version.class,
         description = "Grove: a self-hosted, end-to-end encrypted storage fleet.",
-        subcommands = {InitCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InitCommand.class, ServeCommand.class, PutCommand.class, GetCommand.class, LsCommand.class,
+                HistoryCommand.class, RestoreCommand.class, RmCommand.class, StatsCommand.class, VerifyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class GroveCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

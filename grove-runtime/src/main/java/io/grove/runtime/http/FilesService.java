@@ -210,7 +210,7 @@ final class FilesService implements HttpService {
 
     /** The file path from the raw request path, with the action suffix recognised before decoding. */
     private static Target target(ServerRequest req) {
-        String raw = req.path().rawPath();
+        String raw = req.path().absolute().rawPath();
         String prefix = "/api/v1/files/";
         if (!raw.startsWith(prefix) || raw.length() == prefix.length()) {
             throw ProblemException.badRequest("invalid-path", "the request names no file path");

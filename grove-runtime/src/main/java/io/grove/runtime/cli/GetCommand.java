@@ -1,0 +1,71 @@
+package io.grove.runtime.cli;
+
+import io.grove.runtime.io.DurableFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+
+/** {@code grove get PATH [-o OUT] [--version V]}: reads a file back, byte for byte. */
+@Command(name = "get", mixinStandardHelpOptions = true, description = "Read a stored file (the current version, or --version).")
+final class GetCommand implements Callable<Integer> {
+    @Mixin
+    ClientOptions options;
+
+    @Parameters(paramLabel = "PATH", description = "The file's path in Grove.")
+    String path;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Where to write it ('-' for standard output; default: the file's name in the current folder).")
+    String output;
+
+    @Option(names = "--version", paramLabel = "V", description = "A version id from 'grove history'.")
+    String version;
+
+    @Override
+    public Integer call() throws IOException {
+        ApiClient client = options.client();
+        String url = "/api/v1/files/" + ApiClient.filePath(path) + (version == null ? "" : "?version=" + ApiClient.query(version));
+        HttpResponse<InputStream> response = client.send(client.request(url).GET().build());
+        long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if ("-".equals(output)) {
+            try (InputStream in = response.body()) {
+                in.transferTo(System.out);
+            }
+            System.out.flush();
+            return 0;
+        }
+        Path out = Path.of(output != null ? output : path.substring(path.lastIndexOf('/') + 1));
+        Path dir = out.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        // Written beside the target and moved into place, so an interrupted download never leaves a partial file.
+        Path temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+        try (InputStream in = response.body(); Progress progress = new Progress("get " + path, size);
+             OutputStream file = Files.newOutputStream(temp)) {
+            long copied = progress.track(in).transferTo(file);
+            if (size >= 0 && copied != size) {
+                throw new CliException("the download of " + path + " ended after " + copied + " of " + size + " bytes");
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            if (e instanceof CliException c) {
+                throw c;
+            }
+            throw new CliException("reading " + path + " failed: " + e.getMessage());
+        }
+        Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.fsyncDirectory(dir);
+        if (!options.json) {
+            System.out.println("wrote " + out + " (" + Human.bytes(Files.size(out)) + ")");
+        }
+        return 0;
+    }
+}
