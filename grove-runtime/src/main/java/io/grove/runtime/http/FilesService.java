@@ -149,8 +149,9 @@ final class FilesService implements HttpService {
                 }
                 if (from >= size || from >= to) {
                     res.header(HeaderNames.CONTENT_RANGE, "bytes */" + size);
-                    throw new ProblemException(Problem.of(416, "range-not-satisfiable", "Range not satisfiable",
+                    Responses.problem(res, Problem.of(416, "range-not-satisfiable", "Range not satisfiable",
                             "the range " + range.get() + " lies outside the file's " + size + " bytes"));
+                    return;
                 }
                 res.status(Status.PARTIAL_CONTENT_206);
                 res.header(HeaderNames.CONTENT_RANGE, "bytes " + from + "-" + (to - 1) + "/" + size);
