@@ -14,10 +14,16 @@ import io.grove.runtime.manifest.ManifestCodec;
 import io.grove.runtime.manifest.ManifestException;
 import io.grove.runtime.manifest.SealedManifest;
 
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
 import javax.crypto.AEADBadTagException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -79,6 +85,113 @@ public final class FileService {
      * @param newBytes bytes of chunks the store did not hold before
      */
     public record Stored(VersionInfo version, long newBytes) {
+    }
+
+    /** One file of an archive, read and handed to the pipeline. */
+    private record ArchivedFile(String path, long mtime, String mediaType, Ingest.Pending pending) {
+    }
+
+    /** A new version to commit: what {@link #commitAll} needs of each file. */
+    private record NewVersion(String path, List<ChunkEntry> chunks, long size, long mtime, String mediaType) {
+    }
+
+    /**
+     * Stores every regular file of a tar archive under {@code prefix}. Files are committed in groups (at most
+     * {@code groupFiles} files or {@code groupBytes} bytes): each group's chunks are made durable together and its
+     * versions committed in one transaction, so thousands of small files cost a few flushes, not thousands.
+     * A failure part-way keeps the groups already committed and nothing of the rest.
+     */
+    public ArchiveResult putArchive(String prefix, InputStream tar, long maxBytes, int maxFiles) throws IOException {
+        if (!prefix.isEmpty()) {
+            FilePaths.check(prefix);
+        }
+        List<Stored> stored = new ArrayList<>();
+        long total = 0;
+        int skipped = 0;
+        try (IngestGate.Pass pass = gate.enter();
+             TarArchiveInputStream archive = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name())) {
+            List<ArchivedFile> group = new ArrayList<>();
+            long groupBytes = 0;
+            ChunkBatch batch = store.batch();
+            try {
+                for (TarArchiveEntry entry = archive.getNextEntry(); entry != null; entry = archive.getNextEntry()) {
+                    if (!entry.isFile()) {
+                        skipped++;
+                        continue;
+                    }
+                    if (stored.size() + group.size() >= maxFiles) {
+                        throw new ArchiveException("the archive holds more than " + maxFiles + " files");
+                    }
+                    String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
+                    String path = prefix.isEmpty() ? name : prefix + "/" + name;
+                    try {
+                        FilePaths.check(path);
+                    } catch (IllegalArgumentException e) {
+                        throw new ArchiveException("archive entry '" + entry.getName() + "': " + e.getMessage());
+                    }
+                    Ingest.Pending pending = ingest.start(archive, batch, maxBytes - total);
+                    total += entry.getSize();
+                    groupBytes += entry.getSize();
+                    group.add(new ArchivedFile(path, entry.getModTime().getTime(), mediaTypeOf(path), pending));
+                    if (group.size() >= GROUP_FILES || groupBytes >= GROUP_BYTES) {
+                        stored.addAll(commitGroup(group, batch));
+                        batch.close();
+                        batch = store.batch();
+                        group.clear();
+                        groupBytes = 0;
+                    }
+                }
+                stored.addAll(commitGroup(group, batch));
+            } finally {
+                for (ArchivedFile f : group) {
+                    f.pending().settle();
+                }
+                batch.close();
+            }
+        }
+        return new ArchiveResult(stored, skipped);
+    }
+
+    private static final int GROUP_FILES = 2000;
+    private static final long GROUP_BYTES = 256L << 20;
+
+    /**
+     * What an archive put stored.
+     *
+     * @param stored  the new versions, in archive order
+     * @param skipped entries that are not regular files (folders, links, devices)
+     */
+    public record ArchiveResult(List<Stored> stored, int skipped) {
+    }
+
+    private List<Stored> commitGroup(List<ArchivedFile> group, ChunkBatch batch) throws IOException {
+        if (group.isEmpty()) {
+            return List.of();
+        }
+        List<Ingest.Ingested> ingested = new ArrayList<>(group.size());
+        for (ArchivedFile f : group) {
+            ingested.add(f.pending().await());
+        }
+        batch.commit();
+        List<NewVersion> versions = new ArrayList<>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            ArchivedFile f = group.get(i);
+            Ingest.Ingested in = ingested.get(i);
+            versions.add(new NewVersion(f.path(), in.chunks(), in.size(), f.mtime(), f.mediaType()));
+        }
+        List<VersionInfo> committed = commitAll(versions);
+        List<Stored> result = new ArrayList<>(group.size());
+        for (int i = 0; i < committed.size(); i++) {
+            result.add(new Stored(committed.get(i), ingested.get(i).newBytes()));
+        }
+        group.clear();
+        return result;
+    }
+
+    /** The media type a file name suggests, or {@code application/octet-stream}. */
+    public static String mediaTypeOf(String path) {
+        String guessed = URLConnection.guessContentTypeFromName(path.substring(path.lastIndexOf('/') + 1));
+        return guessed == null ? "application/octet-stream" : guessed;
     }
 
     /** Records a deletion: a tombstone version; the history stays. */
@@ -192,25 +305,38 @@ public final class FileService {
 
     private VersionInfo commit(String path, List<ChunkEntry> chunks, long size, long mtime, String mediaType,
                                boolean tombstone) {
+        return commitAll(List.of(new NewVersion(path, chunks, size, mtime, mediaType)), tombstone).get(0);
+    }
+
+    private List<VersionInfo> commitAll(List<NewVersion> versions) {
+        return commitAll(versions, false);
+    }
+
+    /** Seals and commits new versions in one transaction; each becomes the current version of its path. */
+    private List<VersionInfo> commitAll(List<NewVersion> versions, boolean tombstone) {
         commitLock.lock();
         try {
             return index.inTransaction(h -> {
-                Optional<VersionInfo> parent = index.current(h, path);
-                byte[] wrapped = index.wrappedFileKey(h, path).orElse(null);
-                byte[] fileKey;
-                if (wrapped == null) {
-                    fileKey = FileKeys.newKey();
-                    wrapped = fileKeys.wrap(fileKey);
-                } else {
-                    fileKey = unwrap(wrapped, path);
+                List<VersionInfo> committed = new ArrayList<>(versions.size());
+                for (NewVersion v : versions) {
+                    Optional<VersionInfo> parent = index.current(h, v.path());
+                    byte[] wrapped = index.wrappedFileKey(h, v.path()).orElse(null);
+                    byte[] fileKey;
+                    if (wrapped == null) {
+                        fileKey = FileKeys.newKey();
+                        wrapped = fileKeys.wrap(fileKey);
+                    } else {
+                        fileKey = unwrap(wrapped, v.path());
+                    }
+                    long now = clock.millis();
+                    Manifest manifest = new Manifest(v.path(), v.size(), v.mtime(), v.mediaType(), v.chunks(),
+                            parent.map(VersionInfo::id), tombstone, hlc.now(), keys.cellId());
+                    SealedManifest sealed = ManifestCodec.seal(manifest, keys, fileKey, wrapped);
+                    index.ensureFile(h, v.path(), wrapped, now);
+                    index.insertVersion(h, sealed, manifest, now);
+                    committed.add(index.current(h, v.path()).orElseThrow());
                 }
-                long now = clock.millis();
-                Manifest manifest = new Manifest(path, size, mtime, mediaType, chunks, parent.map(VersionInfo::id),
-                        tombstone, hlc.now(), keys.cellId());
-                SealedManifest sealed = ManifestCodec.seal(manifest, keys, fileKey, wrapped);
-                index.ensureFile(h, path, wrapped, now);
-                index.insertVersion(h, sealed, manifest, now);
-                return index.current(h, path).orElseThrow();
+                return committed;
             });
         } finally {
             commitLock.unlock();

@@ -43,6 +43,7 @@ public final class ApiRouting {
         routing.register("/api/v1/health", new HealthService(services.cellId()));
         routing.register("/api/v1/plugins", new PluginsService(services.plugins()));
         routing.register("/api/v1/files", new FilesService(services.files(), services.maxBody()));
+        routing.register("/api/v1/archive", new ArchiveService(services.files(), services.maxBody()));
         routing.register("/api/v1/stats", new StatsService(services.files(), services.store()));
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));

@@ -31,7 +31,8 @@ public final class Ingest {
     private final Chunker chunker;
     private final ChunkSealer sealer;
     private final ExecutorService workers;
-    private final int window;
+    // Shared by every ingest of the cell: bounds the memory of all uploads together, not of each one.
+    private final Semaphore inFlight;
 
     /**
      * @param chunker the chunking of this cell (keyed FastCDC or fixed)
@@ -46,7 +47,7 @@ public final class Ingest {
         this.chunker = chunker;
         this.sealer = sealer;
         this.workers = workers;
-        this.window = window;
+        this.inFlight = new Semaphore(window);
     }
 
     /**
@@ -57,39 +58,82 @@ public final class Ingest {
      * @throws IOException              when reading the content or writing the store fails
      */
     public Ingested run(InputStream content, ChunkBatch batch, long maxBytes) throws IOException {
+        return start(content, batch, maxBytes).await();
+    }
+
+    /**
+     * Reads and chunks all of {@code content} on the calling thread and hands the chunks to the workers, without
+     * waiting for them: the caller can go on to the next file (of an archive) while these are sealed and written.
+     */
+    public Pending start(InputStream content, ChunkBatch batch, long maxBytes) throws IOException {
         ChunkReader chunks = chunker.open(new BoundedInputStream(content, maxBytes));
-        Semaphore inFlight = new Semaphore(window);
-        List<Future<Stored>> pending = new ArrayList<>();
+        Pending pending = new Pending();
         try {
             for (Optional<PlainChunk> next = chunks.next(); next.isPresent(); next = chunks.next()) {
                 PlainChunk plain = next.get();
                 inFlight.acquire();
-                pending.add(workers.submit(() -> {
-                    try {
-                        return store(sealer.seal(plain.data()), batch);
-                    } finally {
-                        inFlight.release();
-                    }
-                }));
+                try {
+                    pending.futures.add(workers.submit(() -> {
+                        try {
+                            return store(sealer.seal(plain.data()), batch);
+                        } finally {
+                            inFlight.release();
+                        }
+                    }));
+                } catch (RuntimeException e) {
+                    inFlight.release();
+                    throw e;
+                }
             }
-            List<ChunkEntry> entries = new ArrayList<>(pending.size());
-            long size = 0;
-            long newBytes = 0;
-            for (Future<Stored> f : pending) {
-                Stored stored = f.get();
-                entries.add(stored.entry());
-                size += stored.entry().plainLength();
-                newBytes += stored.isNew() ? stored.entry().storedLength() : 0;
-            }
-            return new Ingested(entries, size, newBytes);
+            return pending;
         } catch (InterruptedException e) {
+            // Chunks already handed over still run (each releases its window slot); unreferenced, they are collected.
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("ingest interrupted");
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException("sealing a chunk failed", e.getCause());
-        } finally {
-            for (Future<Stored> f : pending) {
-                f.cancel(false);
+        } catch (IOException | RuntimeException e) {
+            // Let handed-over chunks finish before the caller discards the batch they write into.
+            pending.settle();
+            throw e;
+        }
+    }
+
+    /** Chunks being sealed and written. */
+    public static final class Pending {
+        private final List<Future<Stored>> futures = new ArrayList<>();
+
+        /** Waits for every chunk task to end, ignoring failures (the content is being abandoned). */
+        public void settle() {
+            for (Future<Stored> f : futures) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (ExecutionException ignored) {
+                    // abandoned anyway
+                }
+            }
+        }
+
+        /** Waits for every chunk to be staged and returns the entries in content order. */
+        public Ingested await() throws IOException {
+            try {
+                List<ChunkEntry> entries = new ArrayList<>(futures.size());
+                long size = 0;
+                long newBytes = 0;
+                for (Future<Stored> f : futures) {
+                    Stored stored = f.get();
+                    entries.add(stored.entry());
+                    size += stored.entry().plainLength();
+                    newBytes += stored.isNew() ? stored.entry().storedLength() : 0;
+                }
+                return new Ingested(entries, size, newBytes);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("ingest interrupted");
+            } catch (ExecutionException e) {
+                settle();
+                throw e.getCause() instanceof IOException io ? io : new IOException("sealing a chunk failed", e.getCause());
             }
         }
     }
