@@ -117,12 +117,20 @@ public final class Cell implements AutoCloseable {
                 cause = cause.getCause();
             }
             if (cause instanceof BindException) {
-                throw new CellStartException("cannot listen on " + settings.apiBind() + ":" + settings.apiPort()
-                        + " or " + settings.peerBind() + ":" + settings.peerPort() + ": " + cause.getMessage()
-                        + " (is another cell running? choose other ports with --port and --peer-port)", e);
+                throw new CellStartException(cannotListen(settings, cause.getMessage()), e);
             }
             throw e;
         }
+        // Helidon 4.2 does not throw when a listener cannot bind: it logs the error, stops the other listeners and
+        // returns. Without this check the cell would record port -1 in serve.json and wait forever.
+        if (!server.isRunning()) {
+            throw new CellStartException(cannotListen(settings, "a port is in use or the address is not this host's"));
+        }
+    }
+
+    private static String cannotListen(CellSettings settings, String why) {
+        return "cannot listen on " + settings.apiBind() + ":" + settings.apiPort() + " or " + settings.peerBind() + ":"
+                + settings.peerPort() + ": " + why + " (is another cell running? choose other ports with --port and --peer-port)";
     }
 
     public CellId id() {
