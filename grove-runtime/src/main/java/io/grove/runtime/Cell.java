@@ -6,6 +6,7 @@ import io.grove.runtime.cell.CellFolder;
 import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.cell.ServeInfo;
 import io.grove.runtime.config.GroveConfig;
+import io.grove.runtime.files.Storage;
 import io.grove.runtime.http.ApiRouting;
 import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
@@ -16,6 +17,8 @@ import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,15 +40,17 @@ public final class Cell implements AutoCloseable {
     private final CellKeys keys;
     private final PluginRegistry plugins;
     private final PluginInstances instances;
+    private final Storage storage;
     private final WebServer server;
 
     private Cell(CellFolder folder, CellSettings settings, CellKeys keys, PluginRegistry plugins,
-                 PluginInstances instances, WebServer server) {
+                 PluginInstances instances, Storage storage, WebServer server) {
         this.folder = folder;
         this.settings = settings;
         this.keys = keys;
         this.plugins = plugins;
         this.instances = instances;
+        this.storage = storage;
         this.server = server;
     }
 
@@ -61,6 +66,7 @@ public final class Cell implements AutoCloseable {
     public static Cell start(CellFolder folder, Map<String, String> overrides, Map<String, String> environment,
                              Optional<Path> distribution) {
         PluginInstances instances = null;
+        Storage storage = null;
         try {
             List<String> created = folder.init(distribution.map(d -> d.resolve("conf").resolve("grove.yaml")));
             if (!created.isEmpty()) {
@@ -83,7 +89,10 @@ public final class Cell implements AutoCloseable {
                         + "(the default is stores.local.type=filesystem, from the store-filesystem plugin) "
                         + "and check the plugin list above for errors");
             }
-            ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins);
+            ChunkStore store = instances.running(PluginKind.STORE, ChunkStore.class).get(0);
+            storage = Storage.open(folder.database(), store, keys, config.root(), Clock.systemUTC());
+            ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins, storage.files(), store,
+                    settings.maxApiBody());
             WebServer server = WebServer.builder()
                     .shutdownHook(false)
                     .host(settings.apiBind())
@@ -95,42 +104,55 @@ public final class Cell implements AutoCloseable {
                             .routing(ApiRouting::peer))
                     .build();
             start(server, settings);
-            Cell cell = new Cell(folder, settings, keys, plugins, instances, server);
+            Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, server);
             folder.recordServing(new ServeInfo(ProcessHandle.current().pid(), cell.apiUrl(), cell.peerPort(),
                     keys.cellId().value(), Instant.now().toString()));
             return cell;
         } catch (IOException e) {
-            closeQuietly(instances);
+            closeQuietly(storage, instances);
             throw new CellStartException("cannot use cell folder " + folder.dir() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(instances);
+            closeQuietly(storage, instances);
             throw e;
         }
     }
 
     private static void start(WebServer server, CellSettings settings) {
+        checkFree(settings.apiBind(), settings.apiPort(), "api.port (--port)");
+        checkFree(settings.peerBind(), settings.peerPort(), "peer.port (--peer-port)");
         try {
             server.start();
+            if (!server.isRunning()) {
+                throw new CellStartException("cannot listen on " + settings.apiBind() + ":" + settings.apiPort() + " or "
+                        + settings.peerBind() + ":" + settings.peerPort() + " (see the log above); choose other ports "
+                        + "with --port and --peer-port");
+            }
         } catch (UncheckedIOException | IllegalStateException e) {
             Throwable cause = e;
             while (cause.getCause() != null && !(cause instanceof BindException)) {
                 cause = cause.getCause();
             }
             if (cause instanceof BindException) {
-                throw new CellStartException(cannotListen(settings, cause.getMessage()), e);
+                throw new CellStartException("cannot listen on " + settings.apiBind() + ":" + settings.apiPort()
+                        + " or " + settings.peerBind() + ":" + settings.peerPort() + ": " + cause.getMessage()
+                        + " (is another cell running? choose other ports with --port and --peer-port)", e);
             }
             throw e;
         }
-        // Helidon 4.2 does not throw when a listener cannot bind: it logs the error, stops the other listeners and
-        // returns. Without this check the cell would record port -1 in serve.json and wait forever.
-        if (!server.isRunning()) {
-            throw new CellStartException(cannotListen(settings, "a port is in use or the address is not this host's"));
-        }
     }
 
-    private static String cannotListen(CellSettings settings, String why) {
-        return "cannot listen on " + settings.apiBind() + ":" + settings.apiPort() + " or " + settings.peerBind() + ":"
-                + settings.peerPort() + ": " + why + " (is another cell running? choose other ports with --port and --peer-port)";
+    /** Fails early, with the key to change, when a fixed port is taken (Helidon only logs it). */
+    private static void checkFree(String host, int port, String key) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new CellStartException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + " (is another cell running? choose another port with " + key + ")", e);
+        }
     }
 
     public CellId id() {
@@ -153,6 +175,10 @@ public final class Cell implements AutoCloseable {
         return instances;
     }
 
+    public Storage storage() {
+        return storage;
+    }
+
     /** The port the API socket listens on. */
     public int apiPort() {
         return server.port();
@@ -173,6 +199,7 @@ public final class Cell implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        storage.close();
         instances.close();
         try {
             folder.clearServing();
@@ -182,7 +209,10 @@ public final class Cell implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "cell {0} stopped", keys.cellId().shortForm());
     }
 
-    private static void closeQuietly(PluginInstances instances) {
+    private static void closeQuietly(Storage storage, PluginInstances instances) {
+        if (storage != null) {
+            storage.close();
+        }
         if (instances != null) {
             instances.close();
         }

@@ -37,6 +37,28 @@ public interface ChunkStore extends AutoCloseable {
      */
     boolean put(ChunkId id, InputStream data, long length) throws IOException;
 
+    /**
+     * Starts a batch of puts that become durable together ({@link ChunkBatch#commit()}). The default puts each
+     * chunk durably at once; stores that can group their flushes override it.
+     */
+    default ChunkBatch batch() {
+        ChunkStore store = this;
+        return new ChunkBatch() {
+            @Override
+            public boolean put(ChunkId id, InputStream data, long length) throws IOException {
+                return store.put(id, data, length);
+            }
+
+            @Override
+            public void commit() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     /** Opens a stored chunk for reading; the caller closes the stream. Empty when the chunk is absent. */
     Optional<InputStream> get(ChunkId id) throws IOException;
 

@@ -1,6 +1,7 @@
 package io.grove.runtime.cell;
 
 import io.grove.api.CellId;
+import io.grove.runtime.crypto.Signatures;
 import io.grove.runtime.io.DurableFiles;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -109,8 +110,9 @@ public final class CellKeys {
         return masterKey.clone();
     }
 
-    /** Signs {@code message} with the cell's Ed25519 key. */
-    public byte[] sign(byte[] message) {
+    /** Signs {@code payload} under a domain label with the cell's Ed25519 key (see {@link Signatures}). */
+    public byte[] sign(String label, byte[] payload) {
+        byte[] message = Signatures.message(label, payload);
         Ed25519Signer signer = new Ed25519Signer();
         signer.init(true, signing);
         signer.update(message, 0, message.length);

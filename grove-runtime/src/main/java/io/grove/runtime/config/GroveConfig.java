@@ -55,7 +55,7 @@ public final class GroveConfig {
         } catch (NoSuchFileException e) {
             tree = MissingNode.getInstance();
         } catch (JsonProcessingException e) {
-            throw new ConfigException(yaml + " is not valid YAML: " + e.getOriginalMessage()
+            throw new ConfigException(yaml + " is not valid YAML: " + problem(e.getOriginalMessage())
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
         } catch (IOException e) {
             throw new ConfigException("cannot read " + yaml + ": " + e.getMessage(), e);
@@ -149,6 +149,13 @@ public final class GroveConfig {
 
     Map<String, String> overrides() {
         return overrides;
+    }
+
+    /** The parser's explanation without its multi-line excerpt of the file. */
+    private static String problem(String message) {
+        return String.join(": ", message.lines()
+                .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)) && !l.contains("^"))
+                .toList());
     }
 
     private static JsonNode parse(String text) throws JsonProcessingException {

@@ -1,6 +1,15 @@
 package io.grove.runtime.http;
 
 import io.grove.api.CellId;
+import io.grove.api.store.ChunkStore;
+import io.grove.runtime.crypto.CorruptChunkException;
+import io.grove.runtime.files.CorruptManifestException;
+import io.grove.runtime.files.FileNotFoundProblem;
+import io.grove.runtime.files.FileService;
+import io.grove.runtime.files.MissingChunkException;
+import io.grove.runtime.manifest.InvalidPathException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.grove.runtime.plugin.PluginRegistry;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -15,7 +24,8 @@ public final class ApiRouting {
     }
 
     /** The services a cell exposes on its API socket. */
-    public record Services(CellId cellId, String apiToken, PluginRegistry plugins) {
+    public record Services(CellId cellId, String apiToken, PluginRegistry plugins, FileService files, ChunkStore store,
+                           long maxBody) {
     }
 
     /** Configures the API socket: REST under {@code /api/v1} (bearer token), the dashboard at {@code /}. */
@@ -32,6 +42,8 @@ public final class ApiRouting {
         routing.addFilter(new ApiAuthFilter(services.apiToken()));
         routing.register("/api/v1/health", new HealthService(services.cellId()));
         routing.register("/api/v1/plugins", new PluginsService(services.plugins()));
+        routing.register("/api/v1/files", new FilesService(services.files(), services.maxBody()));
+        routing.register("/api/v1/stats", new StatsService(services.files(), services.store()));
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));
         routing.register("/", StaticContentService.builder(DASHBOARD, ApiRouting.class.getClassLoader())
@@ -46,8 +58,23 @@ public final class ApiRouting {
         errors(routing);
     }
 
+    private static void damaged(ServerRequest req, ServerResponse res, String what) {
+        LOG.log(System.Logger.Level.ERROR, req.path().path() + ": " + what);
+        if (!res.isSent()) {
+            Responses.problem(res, Problem.of(500, "damaged-data", "Stored data is damaged",
+                    what + "; nothing damaged is served. Run 'grove verify' to see what is affected"));
+        }
+    }
+
     private static void errors(HttpRouting.Builder routing) {
         routing.error(ProblemException.class, (req, res, e) -> Responses.problem(res, e.problem()));
+        routing.error(FileNotFoundProblem.class, (req, res, e) ->
+                Responses.problem(res, Problem.of(404, "file-not-found", "Not found", e.getMessage())));
+        routing.error(InvalidPathException.class, (req, res, e) ->
+                Responses.problem(res, Problem.of(400, "invalid-path", "Bad request", "path: " + e.getMessage())));
+        routing.error(MissingChunkException.class, (req, res, e) -> damaged(req, res, e.getMessage()));
+        routing.error(CorruptChunkException.class, (req, res, e) -> damaged(req, res, e.getMessage()));
+        routing.error(CorruptManifestException.class, (req, res, e) -> damaged(req, res, e.getMessage()));
         routing.error(Exception.class, (req, res, e) -> {
             LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method().text() + " " + req.path().path()
                     + " failed", e);

@@ -1,0 +1,30 @@
+package io.grove.runtime.crypto;
+
+import io.grove.api.ChunkId;
+import java.io.IOException;
+
+/**
+ * A stored chunk failed verification: its bytes do not hash to its id, or its authentication tag does not
+ * verify under the key the manifest gives. Either way the copy is unusable and must be fetched again.
+ */
+public final class CorruptChunkException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ChunkId chunkId;
+
+    /**
+     * @param chunkId the chunk that failed
+     * @param reason  what did not match
+     * @param cause   the underlying failure, if any (may be {@code null})
+     */
+    public CorruptChunkException(ChunkId chunkId, String reason, Throwable cause) {
+        super("chunk " + chunkId + " is corrupt (" + reason + "); discard this copy and fetch the chunk from a peer",
+                cause);
+        this.chunkId = chunkId;
+    }
+
+    /** The chunk that failed. */
+    public ChunkId chunkId() {
+        return chunkId;
+    }
+}

@@ -1,0 +1,201 @@
+package io.grove.runtime.files;
+
+import io.grove.api.ChunkId;
+import io.grove.runtime.db.Database;
+import io.grove.runtime.manifest.ChunkEntry;
+import io.grove.runtime.manifest.Manifest;
+import io.grove.runtime.manifest.SealedManifest;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The SQL of the storage index (files, versions, chunk references, sealed manifests), one place for all of it. */
+public final class FileIndex {
+    private final Jdbi jdbi;
+
+    public FileIndex(Database database) {
+        this.jdbi = database.jdbi();
+    }
+
+    /** A file's wrapped key, if the path was ever stored. */
+    public Optional<byte[]> wrappedFileKey(Handle h, String path) {
+        return h.createQuery("SELECT file_key FROM files WHERE path = ?").bind(0, path).mapTo(byte[].class).findOne();
+    }
+
+    /** The versions of a path that no other version names as parent, newest first: more than one is a conflict. */
+    public List<VersionInfo> heads(String path) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM versions v WHERE v.path = ?
+                          AND NOT EXISTS (SELECT 1 FROM versions c WHERE c.parent = v.id)
+                        ORDER BY v.hlc DESC, v.author DESC""")
+                .bind(0, path).map((rs, ctx) -> version(rs)).list());
+    }
+
+    /** The current version of a path: the highest by clock, then by author id. */
+    public Optional<VersionInfo> current(String path) {
+        return jdbi.withHandle(h -> current(h, path));
+    }
+
+    /** One version by id. */
+    public Optional<VersionInfo> version(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM versions WHERE id = ?")
+                .bind(0, id).map((rs, ctx) -> version(rs)).findOne());
+    }
+
+    /** Every version of a path, newest first. */
+    public List<VersionInfo> history(String path) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM versions WHERE path = ? ORDER BY hlc DESC, author DESC")
+                .bind(0, path).map((rs, ctx) -> version(rs)).list());
+    }
+
+    /**
+     * The current versions of the paths starting with {@code prefix}, in path order, after {@code after} (exclusive),
+     * at most {@code limit}; tombstoned files are included only when asked.
+     */
+    public List<VersionInfo> list(String prefix, String after, int limit, boolean includeDeleted) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT v.* FROM files f
+                        JOIN versions v ON v.id = (SELECT id FROM versions WHERE path = f.path
+                                                   ORDER BY hlc DESC, author DESC LIMIT 1)
+                        WHERE f.path >= :prefix AND substr(f.path, 1, :plen) = :prefix AND f.path > :after
+                          AND (:deleted OR v.tombstone = 0)
+                        ORDER BY f.path LIMIT :limit""")
+                .bind("prefix", prefix).bind("plen", prefix.length()).bind("after", after)
+                .bind("deleted", includeDeleted).bind("limit", limit)
+                .map((rs, ctx) -> version(rs)).list());
+    }
+
+    /** A sealed manifest by version id. */
+    public Optional<SealedManifest> manifest(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT blob FROM manifests WHERE id = ?")
+                .bind(0, id).mapTo(byte[].class).findOne().map(SealedManifest::new));
+    }
+
+    /** Every version id with its manifest, in id order, for verification: page through with {@code after}. */
+    public List<String> versionIds(String after, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM versions WHERE id > ? ORDER BY id LIMIT ?")
+                .bind(0, after).bind(1, limit).mapTo(String.class).list());
+    }
+
+    /** Versions referencing a chunk (for reporting what a corrupt chunk damages). */
+    public List<VersionInfo> versionsUsing(ChunkId chunk) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT v.* FROM version_chunks vc JOIN versions v ON v.id = vc.version_id
+                        WHERE vc.chunk_id = ? ORDER BY v.path, v.hlc DESC""")
+                .bind(0, chunk.hex()).map((rs, ctx) -> version(rs)).list());
+    }
+
+    /** Whether a chunk is referenced by any version. */
+    public boolean isReferenced(Handle h, ChunkId chunk) {
+        return h.createQuery("SELECT 1 FROM version_chunks WHERE chunk_id = ? LIMIT 1")
+                .bind(0, chunk.hex()).mapTo(Integer.class).findOne().isPresent();
+    }
+
+    /** Runs {@code work} in one transaction. */
+    public <T, X extends Exception> T inTransaction(org.jdbi.v3.core.HandleCallback<T, X> work) throws X {
+        return jdbi.inTransaction(work);
+    }
+
+    /** The current version of a path inside a transaction. */
+    public Optional<VersionInfo> current(Handle h, String path) {
+        return h.createQuery("SELECT * FROM versions WHERE path = ? ORDER BY hlc DESC, author DESC LIMIT 1")
+                .bind(0, path).map((rs, ctx) -> version(rs)).findOne();
+    }
+
+    /** Records a file's wrapped key the first time the path is stored. */
+    public void ensureFile(Handle h, String path, byte[] wrappedKey, long now) {
+        h.createUpdate("INSERT OR IGNORE INTO files (path, file_key, created_at) VALUES (?, ?, ?)")
+                .bind(0, path).bind(1, wrappedKey).bind(2, now).execute();
+    }
+
+    /** Inserts a sealed manifest and the version it describes, with its chunk references. */
+    public void insertVersion(Handle h, SealedManifest sealed, Manifest m, long now) {
+        String id = sealed.id().hex();
+        h.createUpdate("INSERT INTO manifests (id, blob, author, stored_at) VALUES (?, ?, ?, ?)")
+                .bind(0, id).bind(1, sealed.bytes()).bind(2, m.author().value()).bind(3, now).execute();
+        h.createUpdate("""
+                        INSERT INTO versions (id, path, hlc, author, parent, size, mtime, media_type, tombstone,
+                                              chunk_count, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .bind(0, id).bind(1, m.path()).bind(2, m.hlc()).bind(3, m.author().value())
+                .bind(4, m.parent().orElse(null)).bind(5, m.size()).bind(6, m.mtime()).bind(7, m.mediaType())
+                .bind(8, m.tombstone()).bind(9, m.chunks().size()).bind(10, now).execute();
+        if (m.chunks().isEmpty()) {
+            return;
+        }
+        PreparedBatch refs = h.prepareBatch("INSERT INTO version_chunks (version_id, seq, chunk_id) VALUES (?, ?, ?)");
+        PreparedBatch chunks = h.prepareBatch(
+                "INSERT OR IGNORE INTO chunks (id, stored_length, plain_length, first_seen) VALUES (?, ?, ?, ?)");
+        int seq = 0;
+        for (ChunkEntry c : m.chunks()) {
+            refs.bind(0, id).bind(1, seq++).bind(2, c.id().hex()).add();
+            chunks.bind(0, c.id().hex()).bind(1, c.storedLength()).bind(2, c.plainLength()).bind(3, now).add();
+        }
+        refs.execute();
+        chunks.execute();
+    }
+
+    /** Counts for {@code GET /api/v1/stats}. */
+    public Stats stats() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT
+                          (SELECT COUNT(*) FROM files f WHERE (SELECT tombstone FROM versions WHERE path = f.path
+                                 ORDER BY hlc DESC, author DESC LIMIT 1) = 0) AS files,
+                          (SELECT COUNT(*) FROM versions) AS versions,
+                          (SELECT COUNT(*) FROM chunks) AS chunks,
+                          (SELECT COALESCE(SUM(size), 0) FROM versions) AS logical,
+                          (SELECT COALESCE(SUM(stored_length), 0) FROM chunks) AS stored,
+                          (SELECT COALESCE(SUM(LENGTH(blob)), 0) FROM manifests) AS manifest_bytes""")
+                .map((rs, ctx) -> new Stats(rs.getLong("files"), rs.getLong("versions"), rs.getLong("chunks"),
+                        rs.getLong("logical"), rs.getLong("stored"), rs.getLong("manifest_bytes")))
+                .one());
+    }
+
+    /** Every chunk id some version references (the garbage collector's reference set). */
+    public Set<String> referencedChunks(Handle h) {
+        return Set.copyOf(h.createQuery("SELECT DISTINCT chunk_id FROM version_chunks").mapTo(String.class).list());
+    }
+
+    /** Number of versions (to tell an empty index from an unreadable one). */
+    public long versionCount(Handle h) {
+        return h.createQuery("SELECT COUNT(*) FROM versions").mapTo(Long.class).one();
+    }
+
+    /** Forgets chunks no version references any more (after the collector deleted them). */
+    public void forgetChunk(Handle h, ChunkId id) {
+        h.createUpdate("DELETE FROM chunks WHERE id = ? AND NOT EXISTS (SELECT 1 FROM version_chunks WHERE chunk_id = ?)")
+                .bind(0, id.hex()).bind(1, id.hex()).execute();
+    }
+
+    /** The largest clock value issued so far, to restart the hybrid clock after it. */
+    public long maxHlc() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(hlc), 0) FROM versions").mapTo(Long.class).one());
+    }
+
+    /**
+     * Storage counts.
+     *
+     * @param files         paths whose current version is not deleted
+     * @param versions      versions of all files
+     * @param chunks        distinct chunks referenced
+     * @param logicalBytes  sum of the sizes of all versions (what storing every version in full would take)
+     * @param storedBytes   bytes of distinct chunks (what is stored)
+     * @param manifestBytes bytes of sealed manifests
+     */
+    public record Stats(long files, long versions, long chunks, long logicalBytes, long storedBytes, long manifestBytes) {
+    }
+
+    private static VersionInfo version(ResultSet rs) throws SQLException {
+        return new VersionInfo(rs.getString("id"), rs.getString("path"), rs.getLong("hlc"), rs.getString("author"),
+                Optional.ofNullable(rs.getString("parent")), rs.getLong("size"), rs.getLong("mtime"),
+                rs.getString("media_type"), rs.getInt("tombstone") != 0, rs.getInt("chunk_count"),
+                rs.getLong("created_at"));
+    }
+
+}

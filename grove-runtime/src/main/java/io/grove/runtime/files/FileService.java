@@ -1,0 +1,227 @@
+package io.grove.runtime.files;
+
+import io.grove.api.CellId;
+import io.grove.api.store.ChunkBatch;
+import io.grove.api.store.ChunkStore;
+import io.grove.runtime.cell.CellKeys;
+import io.grove.runtime.ingest.Ingest;
+import io.grove.runtime.manifest.ChunkEntry;
+import io.grove.runtime.manifest.FileKeys;
+import io.grove.runtime.manifest.FilePaths;
+import io.grove.runtime.manifest.HybridClock;
+import io.grove.runtime.manifest.Manifest;
+import io.grove.runtime.manifest.ManifestCodec;
+import io.grove.runtime.manifest.ManifestException;
+import io.grove.runtime.manifest.SealedManifest;
+
+import javax.crypto.AEADBadTagException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The storage core's operations on files: put, read, list, history, restore, delete. A version becomes visible
+ * only when its chunks are durable and its sealed manifest is committed to the index, in that order; a crash at
+ * any point leaves the previous state and, at worst, unreferenced chunks for the collector.
+ */
+public final class FileService {
+    private final FileIndex index;
+    private final ChunkStore store;
+    private final CellKeys keys;
+    private final FileKeys fileKeys;
+    private final Ingest ingest;
+    private final HybridClock hlc;
+    private final Clock clock;
+    private final ContentWriter writer;
+    private final IngestGate gate;
+    // SQLite has one writer at a time; taking the turn here (instead of upgrading a read transaction inside SQLite,
+    // which fails with SQLITE_BUSY under contention) also makes "read the current version, write its successor" atomic.
+    private final ReentrantLock commitLock = new ReentrantLock();
+
+    public FileService(FileIndex index, ChunkStore store, CellKeys keys, Ingest ingest, ExecutorService workers,
+                       Clock clock, IngestGate gate) {
+        this.index = index;
+        this.store = store;
+        this.keys = keys;
+        this.fileKeys = new FileKeys(keys.masterKey());
+        this.ingest = ingest;
+        this.clock = clock;
+        this.hlc = new HybridClock(clock, index.maxHlc());
+        this.writer = new ContentWriter(store, workers);
+        this.gate = gate;
+    }
+
+    /** What a put needs besides the content. */
+    public record PutOptions(long mtime, String mediaType, long maxBytes) {
+    }
+
+    /** Stores {@code content} as the new current version of {@code path}. */
+    public Stored put(String path, InputStream content, PutOptions options) throws IOException {
+        FilePaths.check(path);
+        try (IngestGate.Pass pass = gate.enter(); ChunkBatch batch = store.batch()) {
+            Ingest.Ingested ingested = ingest.run(content, batch, options.maxBytes());
+            batch.commit();
+            VersionInfo version = commit(path, ingested.chunks(), ingested.size(), options.mtime(),
+                    options.mediaType(), false);
+            return new Stored(version, ingested.newBytes());
+        }
+    }
+
+    /**
+     * A stored version and how many bytes of new chunks it added.
+     *
+     * @param version  the new version
+     * @param newBytes bytes of chunks the store did not hold before
+     */
+    public record Stored(VersionInfo version, long newBytes) {
+    }
+
+    /** Records a deletion: a tombstone version; the history stays. */
+    public VersionInfo delete(String path) {
+        FilePaths.check(path);
+        VersionInfo current = index.current(path).orElseThrow(() -> new FileNotFoundProblem("no file at " + path));
+        if (current.tombstone()) {
+            throw new FileNotFoundProblem(path + " is already deleted");
+        }
+        return commit(path, List.of(), 0, clock.millis(), current.mediaType(), true);
+    }
+
+    /** Makes an earlier version current again, as a new version with the same content (no data is copied). */
+    public VersionInfo restore(String path, String versionId) throws IOException {
+        FileContent old = open(path, Optional.of(versionId));
+        if (old.version().tombstone()) {
+            throw new FileNotFoundProblem("version " + versionId + " of " + path + " is a deletion; restore an earlier one");
+        }
+        try (IngestGate.Pass pass = gate.enter()) {
+            for (ChunkEntry c : old.manifest().chunks()) {
+                if (!store.has(c.id())) {
+                    throw new MissingChunkException(c.id());
+                }
+            }
+            Manifest m = old.manifest();
+            return commit(path, m.chunks(), m.size(), m.mtime(), m.mediaType(), false);
+        }
+    }
+
+    /** Opens the current version of a path, or a given one. */
+    public FileContent open(String path, Optional<String> versionId) {
+        FilePaths.check(path);
+        VersionInfo version = versionId.map(id -> index.version(id).filter(v -> v.path().equals(path))
+                        .orElseThrow(() -> new FileNotFoundProblem("no version " + id + " of " + path)))
+                .orElseGet(() -> index.current(path).orElseThrow(() -> new FileNotFoundProblem("no file at " + path)));
+        if (versionId.isEmpty() && version.tombstone()) {
+            throw new FileNotFoundProblem(path + " was deleted; its history is still available");
+        }
+        return new FileContent(version, openManifest(version));
+    }
+
+    /** Opens the manifest of a version this cell can read. */
+    public Manifest openManifest(VersionInfo version) {
+        SealedManifest sealed = index.manifest(version.id()).orElseThrow(() ->
+                new IllegalStateException("version " + version.id() + " has no manifest"));
+        try {
+            byte[] fileKey = fileKeys.unwrap(ManifestCodec.wrappedFileKey(sealed));
+            return ManifestCodec.open(sealed, fileKey, this::signingKey);
+        } catch (ManifestException | AEADBadTagException e) {
+            throw new CorruptManifestException(version.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * Starts reading bytes {@code [from, to)} of an opened version, verifying every chunk; the first chunk is
+     * checked before this returns, so a missing or corrupt start fails here, before anything is sent.
+     */
+    public ContentStream read(FileContent content, long from, long to) throws IOException {
+        ContentWriter.Stream stream = writer.open(content.manifest(), from, to);
+        return new ContentStream() {
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                stream.writeTo(out);
+            }
+
+            @Override
+            public void close() {
+                stream.close();
+            }
+        };
+    }
+
+    /** A range of content ready to be written. */
+    public interface ContentStream extends AutoCloseable {
+        void writeTo(OutputStream out) throws IOException;
+
+        @Override
+        void close();
+    }
+
+    /** Reads, verifies and decrypts one chunk of a manifest (used by verification). */
+    byte[] readChunk(ChunkEntry entry) throws IOException {
+        return writer.open(entry);
+    }
+
+    public List<VersionInfo> history(String path) {
+        FilePaths.check(path);
+        List<VersionInfo> history = index.history(path);
+        if (history.isEmpty()) {
+            throw new FileNotFoundProblem("no file at " + path);
+        }
+        return history;
+    }
+
+    public List<VersionInfo> list(String prefix, String after, int limit, boolean includeDeleted) {
+        return index.list(FilePaths.checkPrefix(prefix), after, limit, includeDeleted);
+    }
+
+    /** Whether a path has concurrent versions (more than one head). */
+    public boolean inConflict(String path) {
+        return index.heads(path).size() > 1;
+    }
+
+    public FileIndex.Stats stats() {
+        return index.stats();
+    }
+
+    Optional<byte[]> signingKey(CellId cell) {
+        return cell.equals(keys.cellId()) ? Optional.of(keys.signingPublicKey()) : Optional.empty();
+    }
+
+    private VersionInfo commit(String path, List<ChunkEntry> chunks, long size, long mtime, String mediaType,
+                               boolean tombstone) {
+        commitLock.lock();
+        try {
+            return index.inTransaction(h -> {
+                Optional<VersionInfo> parent = index.current(h, path);
+                byte[] wrapped = index.wrappedFileKey(h, path).orElse(null);
+                byte[] fileKey;
+                if (wrapped == null) {
+                    fileKey = FileKeys.newKey();
+                    wrapped = fileKeys.wrap(fileKey);
+                } else {
+                    fileKey = unwrap(wrapped, path);
+                }
+                long now = clock.millis();
+                Manifest manifest = new Manifest(path, size, mtime, mediaType, chunks, parent.map(VersionInfo::id),
+                        tombstone, hlc.now(), keys.cellId());
+                SealedManifest sealed = ManifestCodec.seal(manifest, keys, fileKey, wrapped);
+                index.ensureFile(h, path, wrapped, now);
+                index.insertVersion(h, sealed, manifest, now);
+                return index.current(h, path).orElseThrow();
+            });
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private byte[] unwrap(byte[] wrapped, String path) {
+        try {
+            return fileKeys.unwrap(wrapped);
+        } catch (AEADBadTagException e) {
+            throw new IllegalStateException("the file key of " + path + " does not unwrap with this cell's master key", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+# Shared by scripts/start and scripts/test: find (or install) what the build needs.
+# shellcheck shell=bash
+
+log() { printf 'grove: %s\n' "$*" >&2; }
+
+java_major() {
+    "$1" -version 2>&1 | sed -n 's/.* version "\([0-9][0-9]*\).*/\1/p' | head -n 1
+}
+
+# Prints the home of the newest JDK >= 21 (a javac next to java), installing one with apt-get if there is none.
+find_jdk() {
+    local best="" best_major=0 candidate major
+    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*; do
+        [ -n "$candidate" ] && [ -x "$candidate/bin/javac" ] || continue
+        major=$(java_major "$candidate/bin/java")
+        if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
+            best="$candidate"
+            best_major="$major"
+        fi
+    done
+    if [ -z "$best" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "no JDK 21 or newer found; installing one with apt-get"
+        apt-get update -qq >&2
+        apt-get install -y -qq openjdk-21-jdk-headless >&2 || apt-get install -y -qq openjdk-25-jdk-headless >&2 || true
+        for candidate in /usr/lib/jvm/*; do
+            [ -x "$candidate/bin/javac" ] || continue
+            major=$(java_major "$candidate/bin/java")
+            if [ -n "$major" ] && [ "$major" -ge 21 ]; then best="$candidate"; fi
+        done
+    fi
+    if [ -z "$best" ]; then
+        log "needs a JDK 21 or newer (looked at \$JAVA_HOME and /usr/lib/jvm); install one or set JAVA_HOME"
+        return 1
+    fi
+    printf '%s\n' "$best"
+}
+
+ensure_maven() {
+    if ! command -v mvn >/dev/null; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            log "installing Maven with apt-get"
+            apt-get update -qq >&2 && apt-get install -y -qq maven >&2
+        else
+            log "needs Apache Maven 3.8 or newer on the PATH"
+            return 1
+        fi
+    fi
+}
