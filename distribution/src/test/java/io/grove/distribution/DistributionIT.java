@@ -159,6 +159,8 @@ class DistributionIT {
 
         grove.stop(cell);
         assertThat(cellDir.resolve("serve.json")).as("removed on clean shutdown").doesNotExist();
+        assertThat(Files.readString(cell.log())).as("the JVM has no complaint about the launcher's options")
+                .doesNotContain("WARNING: A restricted method", "Unrecognized option");
     }
 
     @Test

@@ -139,7 +139,7 @@ class LauncherIT {
                 "serve", "--set", "cell.label=two  words", "*");
 
         String realHome = home.toRealPath().toString();
-        assertThat(result.stdout()).containsExactly("jdk-21", "-Xmx256m", "-Dgrove.test=a*", "-Dgrove.home=" + realHome,
+        assertThat(result.stdout()).containsExactly("jdk-21", "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-Dgrove.test=a*", "-Dgrove.home=" + realHome,
                 "-cp", realHome + "/lib/*", "io.grove.runtime.cli.Main", "serve", "--set", "cell.label=two  words", "*");
     }
 
