@@ -48,6 +48,8 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cell.close();
+            // java.util.logging shuts down in a hook of its own, so say it directly.
+            System.err.println("grove: cell " + cell.id().shortForm() + " stopped");
             stopped.countDown();
         }, "grove-shutdown"));
         System.out.println("Grove cell " + cell.id().grouped() + " (" + cell.settings().label() + ")");
