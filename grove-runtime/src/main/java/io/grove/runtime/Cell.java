@@ -5,7 +5,10 @@ import io.grove.api.store.ChunkStore;
 import io.grove.runtime.cell.CellFolder;
 import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.cell.ServeInfo;
+import io.grove.runtime.config.ConfigException;
+import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.config.GroveConfig;
+import io.grove.runtime.watch.FolderWatcher;
 import io.grove.runtime.files.Storage;
 import io.grove.runtime.http.ApiRouting;
 import io.grove.runtime.plugin.PluginInstances;
@@ -21,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +45,18 @@ public final class Cell implements AutoCloseable {
     private final PluginRegistry plugins;
     private final PluginInstances instances;
     private final Storage storage;
+    private final FolderWatcher watcher;
     private final WebServer server;
 
     private Cell(CellFolder folder, CellSettings settings, CellKeys keys, PluginRegistry plugins,
-                 PluginInstances instances, Storage storage, WebServer server) {
+                 PluginInstances instances, Storage storage, FolderWatcher watcher, WebServer server) {
         this.folder = folder;
         this.settings = settings;
         this.keys = keys;
         this.plugins = plugins;
         this.instances = instances;
         this.storage = storage;
+        this.watcher = watcher;
         this.server = server;
     }
 
@@ -67,6 +73,7 @@ public final class Cell implements AutoCloseable {
                              Optional<Path> distribution) {
         PluginInstances instances = null;
         Storage storage = null;
+        FolderWatcher watcher = null;
         try {
             List<String> created = folder.init(distribution.map(d -> d.resolve("conf").resolve("grove.yaml")));
             if (!created.isEmpty()) {
@@ -91,6 +98,7 @@ public final class Cell implements AutoCloseable {
             }
             ChunkStore store = instances.running(PluginKind.STORE, ChunkStore.class).get(0);
             storage = Storage.open(folder.database(), store, keys, config.root(), Clock.systemUTC());
+            watcher = watcher(config, environment, storage, settings);
             ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins, storage.files(), store,
                     settings.maxApiBody());
             WebServer server = WebServer.builder()
@@ -104,15 +112,15 @@ public final class Cell implements AutoCloseable {
                             .routing(ApiRouting::peer))
                     .build();
             start(server, settings);
-            Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, server);
+            Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, watcher, server);
             folder.recordServing(new ServeInfo(ProcessHandle.current().pid(), cell.apiUrl(), cell.peerPort(),
                     keys.cellId().value(), Instant.now().toString()));
             return cell;
         } catch (IOException e) {
-            closeQuietly(storage, instances);
+            closeQuietly(watcher, storage, instances);
             throw new CellStartException("cannot use cell folder " + folder.dir() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(storage, instances);
+            closeQuietly(watcher, storage, instances);
             throw e;
         }
     }
@@ -139,6 +147,31 @@ public final class Cell implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Watches the folders named by {@code watch.folders} under {@code watch.home} (default {@code $GROVE_HOME}, else
+     * {@code ~/GroveHome}); none by default.
+     */
+    private static FolderWatcher watcher(GroveConfig config, Map<String, String> environment, Storage storage,
+                                         CellSettings settings) throws IOException {
+        ConfigNode watch = config.node("watch");
+        List<String> folders = watch.list("folders");
+        if (folders.isEmpty()) {
+            return null;
+        }
+        Path home = watch.path("home").filter(p -> !watch.string("home", "").isBlank())
+                .or(() -> Optional.ofNullable(environment.get("GROVE_HOME")).filter(h -> !h.isBlank()).map(Path::of))
+                .orElse(Path.of(System.getProperty("user.home"), "GroveHome"));
+        FolderWatcher watcher;
+        try {
+            watcher = new FolderWatcher(home, folders, storage.files(), watch.duration("debounce", Duration.ofSeconds(2)),
+                    settings.maxApiBody());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("configuration key 'watch.folders': " + e.getMessage());
+        }
+        watcher.start();
+        return watcher;
     }
 
     /** Fails early, with the key to change, when a fixed port is taken (Helidon only logs it). */
@@ -198,6 +231,9 @@ public final class Cell implements AutoCloseable {
     /** Stops both sockets, then closes plugin instances in reverse order. */
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         server.stop();
         storage.close();
         instances.close();
@@ -209,7 +245,10 @@ public final class Cell implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "cell {0} stopped", keys.cellId().shortForm());
     }
 
-    private static void closeQuietly(Storage storage, PluginInstances instances) {
+    private static void closeQuietly(FolderWatcher watcher, Storage storage, PluginInstances instances) {
+        if (watcher != null) {
+            watcher.close();
+        }
         if (storage != null) {
             storage.close();
         }

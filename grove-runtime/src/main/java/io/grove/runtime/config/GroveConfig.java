@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +39,8 @@ public final class GroveConfig {
     private GroveConfig(Path cellDir, JsonNode file, Map<String, String> overrides, Map<String, String> environment) {
         this.cellDir = cellDir;
         this.file = file;
-        this.overrides = Map.copyOf(overrides);
+        // Insertion order matters: instances added with --set are created in the order given.
+        this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
         this.environment = Map.copyOf(environment);
     }
 

@@ -277,6 +277,11 @@ public final class FileService {
         return writer.open(entry);
     }
 
+    /** The current version of a path, deleted or not, if it was ever stored. */
+    public Optional<VersionInfo> currentVersion(String path) {
+        return index.current(FilePaths.check(path));
+    }
+
     public List<VersionInfo> history(String path) {
         FilePaths.check(path);
         List<VersionInfo> history = index.history(path);
