@@ -1,0 +1,76 @@
+package io.grove.runtime.watch;
+
+import io.grove.runtime.files.FileService;
+import io.grove.runtime.files.VersionInfo;
+import io.grove.runtime.testing.TestCell;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A real folder, real file-system events, a real cell. */
+class WatchedFolderTest {
+    @TempDir
+    Path tmp;
+
+    private static List<VersionInfo> awaitHistory(FileService files, String path, Predicate<List<VersionInfo>> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            Optional<VersionInfo> current = files.currentVersion(path);
+            if (current.isPresent()) {
+                List<VersionInfo> history = files.history(path);
+                if (done.test(history)) {
+                    return history;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the watched change to " + path + " was not stored within 30 s");
+    }
+
+    private static byte[] read(FileService files, String path) throws Exception {
+        var content = files.open(path, Optional.empty());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var stream = files.read(content, 0, content.version().size())) {
+            stream.writeTo(out);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void everyEditBecomesAVersionAndADeletionATombstone() throws Exception {
+        Path home = tmp.resolve("home");
+        Path docs = Files.createDirectories(home.resolve("Docs"));
+        Files.writeString(docs.resolve("before.txt"), "written while the cell was stopped");
+        try (TestCell cell = TestCell.start(tmp.resolve("cell"), Map.of("watch.home", home.toString(),
+                "watch.folders", "Docs, Missing", "watch.debounce", "300ms"))) {
+            FileService files = cell.cell().storage().files();
+            awaitHistory(files, "Docs/before.txt", h -> h.size() == 1);
+
+            Path note = Files.createDirectories(docs.resolve("sub")).resolve("note.txt");
+            Files.writeString(note, "one");
+            awaitHistory(files, "Docs/sub/note.txt", h -> h.size() == 1);
+            assertThat(read(files, "Docs/sub/note.txt")).isEqualTo("one".getBytes());
+
+            Files.writeString(note, "two, longer");
+            Files.setLastModifiedTime(note, FileTime.from(Instant.now().plusSeconds(5)));
+            awaitHistory(files, "Docs/sub/note.txt", h -> h.size() == 2);
+            assertThat(read(files, "Docs/sub/note.txt")).isEqualTo("two, longer".getBytes());
+
+            Files.delete(note);
+            List<VersionInfo> history = awaitHistory(files, "Docs/sub/note.txt", h -> h.get(0).tombstone());
+            assertThat(history).hasSize(3);
+        }
+    }
+}
