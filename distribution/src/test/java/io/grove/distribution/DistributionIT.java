@@ -5,14 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grove.api.CellId;
 import io.grove.api.GroveApi;
 import io.grove.testing.PluginJarBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,40 +33,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The distribution as a user gets it: the zip is unpacked and {@code bin/grove} runs real cells on loopback, with
  * real plugins (the bundled store and plugins compiled here), real sockets and real signals.
  */
-class DistributionIT {
+class DistributionIT extends InstalledDistributionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     /** Every serving cell in these tests: ephemeral ports, the peer socket on loopback, broken plugins tolerated. */
     private static final String[] SERVE_OPTIONS = {"--port", "0", "--peer-port", "0",
             "--set", "peer.bind=127.0.0.1", "--set", "plugins.fail-on-error=false"};
 
-    @TempDir
-    Path tmp;
-    private Path home;
-    private GroveProcesses grove;
 
-    @RegisterExtension
-    final TestWatcher printOutputOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (grove != null) {
-                System.out.println("Output of the grove processes of " + context.getDisplayName() + ":\n" + grove.output());
-            }
-        }
-    };
 
-    @BeforeEach
-    void unpackTheZip(TestInfo test) throws IOException {
-        home = BuiltDistribution.unpack(tmp.resolve("install"));
-        Path logs = Files.createDirectories(Path.of(System.getProperty("grove.it.logs", tmp.resolve("logs").toString())));
-        grove = new GroveProcesses(home, Files.createTempDirectory(logs, test.getTestMethod().orElseThrow().getName() + "-"),
-                GroveProcesses.testEnvironment());
-    }
-
-    @AfterEach
-    void stopEveryProcess() {
-        grove.close();
-    }
 
     @Test
     void zipHoldsTheLauncherRuntimeBundledPluginAndDefaultConfiguration() throws IOException {

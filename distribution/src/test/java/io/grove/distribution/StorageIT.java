@@ -1,14 +1,7 @@
 package io.grove.distribution;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,38 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The storage core through the distribution, as real processes: a 1 GiB round trip in a 256 MiB heap, and
  * ingests cut by {@code kill -9} at random points.
  */
-class StorageIT {
+class StorageIT extends InstalledDistributionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final String[] SERVE_OPTIONS = {"--port", "0", "--peer-port", "0", "--set", "peer.bind=127.0.0.1"};
 
-    @TempDir
-    Path tmp;
-    private GroveProcesses grove;
 
-    @RegisterExtension
-    final TestWatcher printOutputOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (grove != null) {
-                System.out.println("Output of the grove processes of " + context.getDisplayName() + ":\n" + grove.output());
-            }
-        }
-    };
 
-    @BeforeEach
-    void unpack(TestInfo test) throws IOException {
-        Path home = BuiltDistribution.unpack(tmp.resolve("install"));
-        Path logs = Files.createDirectories(Path.of(System.getProperty("grove.it.logs", tmp.resolve("logs").toString())));
-        // GroveProcesses.testEnvironment() runs every cell with -Xmx256m.
-        grove = new GroveProcesses(home, Files.createTempDirectory(logs, test.getTestMethod().orElseThrow().getName() + "-"),
-                GroveProcesses.testEnvironment());
-    }
-
-    @AfterEach
-    void stop() {
-        grove.close();
-    }
 
     /**
      * Writes {@code size} bytes of "sparse-ish" content: runs of seeded random bytes alternating with runs of
