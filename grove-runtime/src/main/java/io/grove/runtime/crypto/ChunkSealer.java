@@ -37,6 +37,8 @@ public final class ChunkSealer {
     private final byte[] masterKey;
 
     /**
+     * A sealer for one owner.
+     *
      * @param masterKey the owner's 32-byte master key; copied
      */
     public ChunkSealer(byte[] masterKey) {

@@ -13,6 +13,8 @@ public final class CorruptChunkException extends IOException {
     private final transient ChunkId chunkId;
 
     /**
+     * Reports {@code chunkId} as corrupt, with a message that says what to do about it.
+     *
      * @param chunkId the chunk that failed
      * @param reason  what did not match
      * @param cause   the underlying failure, if any (may be {@code null})
