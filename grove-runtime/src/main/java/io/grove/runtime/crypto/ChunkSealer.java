@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Objects;
 import javax.crypto.Cipher;
 
 /**
@@ -48,8 +47,16 @@ public final class ChunkSealer {
         this.masterKey = masterKey.clone();
     }
 
-    /** Seals all of {@code plain}. */
+    /**
+     * Seals all of {@code plain}.
+     *
+     * @param plain the chunk's bytes
+     * @return the sealed chunk
+     */
     public SealedChunk seal(byte[] plain) {
+        if (plain == null) {
+            throw new IllegalArgumentException("plaintext is required");
+        }
         return seal(plain, 0, plain.length);
     }
 
@@ -60,10 +67,17 @@ public final class ChunkSealer {
      * hash. The ciphertext is written once into an array of exactly {@code len + 16} bytes and hashed slice by
      * slice while the slice is still in cache.
      *
+     * @param plain array holding the chunk
+     * @param off   index of the chunk's first byte
+     * @param len   number of bytes in the chunk
      * @return the sealed chunk; its ciphertext array is new and owned by the caller
+     * @throws IllegalArgumentException if the range is not inside {@code plain}
      */
     public SealedChunk seal(byte[] plain, int off, int len) {
-        Objects.checkFromIndexSize(off, len, plain.length);
+        if (plain == null || off < 0 || len < 0 || off > plain.length - len) {
+            throw new IllegalArgumentException("chunk range [" + off + ", " + off + "+" + len + ") is outside a "
+                    + (plain == null ? "missing array" : plain.length + "-byte array"));
+        }
         ThreadCrypto crypto = ThreadCrypto.current();
 
         MessageDigest plainDigest = crypto.plainDigest;

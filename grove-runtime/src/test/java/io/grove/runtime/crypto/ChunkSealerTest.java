@@ -49,7 +49,9 @@ class ChunkSealerTest {
         SealedChunk slice = SEALER.seal(big, 1000, 200_000);
 
         assertThat(slice).isEqualTo(SEALER.seal(Arrays.copyOfRange(big, 1000, 201_000)));
-        assertThatThrownBy(() -> SEALER.seal(big, 200_000, 100_001)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> SEALER.seal(big, 200_000, 100_001)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SEALER.seal(big, -1, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SEALER.seal(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
