@@ -25,11 +25,11 @@ public final class ChunkSealer {
     /** Bytes in a master key. */
     public static final int MASTER_KEY_LENGTH = 32;
 
-    private static final byte[] CHUNK_INFO = "grove chunk v1".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] NO_SALT = new byte[0];
     /** Longest {@link #warmUp()} runs, whatever the machine. */
     public static final Duration WARM_UP_BUDGET = Duration.ofMillis(500);
 
+    private static final byte[] CHUNK_INFO = "grove chunk v1".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NO_SALT = new byte[0];
     private static final int WARM_UP_CALLS = 20_000;
     private static final int WARM_UP_CHUNK = 4 * 1024;
 
@@ -102,8 +102,11 @@ public final class ChunkSealer {
                         + ciphertext.length);
             }
         } catch (GeneralSecurityException e) {
-            idDigest.reset();
+            idDigest.reset(); // this thread's next call reuses the digest
             throw ThreadCrypto.unexpected(e);
+        } catch (RuntimeException e) {
+            idDigest.reset();
+            throw e;
         }
         return new SealedChunk(ChunkId.ofDigest(idDigest.digest()), key, ciphertext, len);
     }
