@@ -21,6 +21,8 @@ public final class FixedChunker implements Chunker {
     }
 
     /**
+     * Chunks of {@code size} bytes.
+     *
      * @param size bytes per chunk, 1 to {@link ChunkingParams#MAX_CHUNK_SIZE}
      */
     public FixedChunker(int size) {

@@ -34,10 +34,10 @@ public final class ChunkOpener {
         MessageDigest digest = crypto.cipherDigest;
         ThreadCrypto.updateSliced(digest, ciphertext, 0, ciphertext.length);
         if (!MessageDigest.isEqual(digest.digest(), id.digest())) {
-            throw new CorruptChunkException(id, "its bytes do not hash to its id", null);
+            throw new CorruptChunkException(id, "its bytes do not hash to its id");
         }
         if (ciphertext.length < SealedChunk.TAG_LENGTH) {
-            throw new CorruptChunkException(id, "shorter than an authentication tag", null);
+            throw new CorruptChunkException(id, "shorter than an authentication tag");
         }
         byte[] plain = new byte[ciphertext.length - SealedChunk.TAG_LENGTH];
         try {

@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Objects;
 import javax.crypto.Cipher;
 
 /**
@@ -26,14 +25,19 @@ public final class ChunkSealer {
     /** Bytes in a master key. */
     public static final int MASTER_KEY_LENGTH = 32;
 
+    /** Longest {@link #warmUp()} runs, whatever the machine. */
+    public static final Duration WARM_UP_BUDGET = Duration.ofMillis(500);
+
     private static final byte[] CHUNK_INFO = "grove chunk v1".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NO_SALT = new byte[0];
     private static final int WARM_UP_CALLS = 20_000;
-    private static final int WARM_UP_CHUNK = 16 * 1024;
+    private static final int WARM_UP_CHUNK = 4 * 1024;
 
     private final byte[] masterKey;
 
     /**
+     * A sealer for one owner.
+     *
      * @param masterKey the owner's 32-byte master key; copied
      */
     public ChunkSealer(byte[] masterKey) {
@@ -43,8 +47,16 @@ public final class ChunkSealer {
         this.masterKey = masterKey.clone();
     }
 
-    /** Seals all of {@code plain}. */
+    /**
+     * Seals all of {@code plain}.
+     *
+     * @param plain the chunk's bytes
+     * @return the sealed chunk
+     */
     public SealedChunk seal(byte[] plain) {
+        if (plain == null) {
+            throw new IllegalArgumentException("plaintext is required");
+        }
         return seal(plain, 0, plain.length);
     }
 
@@ -55,10 +67,17 @@ public final class ChunkSealer {
      * hash. The ciphertext is written once into an array of exactly {@code len + 16} bytes and hashed slice by
      * slice while the slice is still in cache.
      *
+     * @param plain array holding the chunk
+     * @param off   index of the chunk's first byte
+     * @param len   number of bytes in the chunk
      * @return the sealed chunk; its ciphertext array is new and owned by the caller
+     * @throws IllegalArgumentException if the range is not inside {@code plain}
      */
     public SealedChunk seal(byte[] plain, int off, int len) {
-        Objects.checkFromIndexSize(off, len, plain.length);
+        if (plain == null || off < 0 || len < 0 || off > plain.length - len) {
+            throw new IllegalArgumentException("chunk range [" + off + ", " + off + "+" + len + ") is outside a "
+                    + (plain == null ? "missing array" : plain.length + "-byte array"));
+        }
         ThreadCrypto crypto = ThreadCrypto.current();
 
         MessageDigest plainDigest = crypto.plainDigest;
@@ -83,8 +102,11 @@ public final class ChunkSealer {
                         + ciphertext.length);
             }
         } catch (GeneralSecurityException e) {
-            idDigest.reset();
+            idDigest.reset(); // this thread's next call reuses the digest
             throw ThreadCrypto.unexpected(e);
+        } catch (RuntimeException e) {
+            idDigest.reset();
+            throw e;
         }
         return new SealedChunk(ChunkId.ofDigest(idDigest.digest()), key, ciphertext, len);
     }
@@ -101,14 +123,33 @@ public final class ChunkSealer {
     }
 
     /**
-     * Runs about 20,000 small (16 KiB) seal and open calls with a throwaway key so that C2 compiles the
-     * crypto intrinsics and their call sites before real data arrives. A fresh JVM otherwise runs
-     * ChaCha20-Poly1305 at a fraction of its speed for roughly its first GiB, because one call per multi-MiB
+     * Makes C2 compile the crypto intrinsics and their call sites before real data arrives, by sealing and
+     * opening up to 10,000 small chunks (20,000 calls) with a throwaway key. A fresh JVM otherwise runs
+     * ChaCha20-Poly1305 and SHA-256 at a fraction of their speed at first, because one call per multi-MiB
      * chunk takes a long time to look hot. Call once at start-up; compiled code is shared by all threads.
+     *
+     * <p>Chunks are 4 KiB rather than larger because compilation is triggered by call counts, not bytes. The
+     * loop also stops after {@link #WARM_UP_BUDGET}: on CPUs without the SHA extensions and AVX-512 IFMA
+     * (the JDK then has no fast SHA-256 and no Poly1305 intrinsic, e.g. Skylake-SP servers) the full count
+     * takes seconds, and start-up time matters more than the first hundred MiB of ingest, which the 64 KiB
+     * slicing warms up quickly anyway.
      *
      * @return how long the warm-up took
      */
     public static Duration warmUp() {
+        return warmUp(WARM_UP_BUDGET);
+    }
+
+    /**
+     * {@link #warmUp()} with another time limit, for a launcher that knows it has time to spare (or none).
+     *
+     * @param budget stop starting new calls after this long; zero runs one seal and open
+     * @return how long the warm-up took
+     */
+    public static Duration warmUp(Duration budget) {
+        if (budget == null || budget.isNegative()) {
+            throw new IllegalArgumentException("warm-up budget must be zero or positive");
+        }
         long start = System.nanoTime();
         SecureRandom random = new SecureRandom();
         byte[] master = new byte[MASTER_KEY_LENGTH];
@@ -117,6 +158,9 @@ public final class ChunkSealer {
         byte[] plain = new byte[WARM_UP_CHUNK];
         random.nextBytes(plain);
         for (int i = 0; i < WARM_UP_CALLS / 2; i++) {
+            if (i > 0 && Duration.ofNanos(System.nanoTime() - start).compareTo(budget) >= 0) {
+                break;
+            }
             plain[i % plain.length]++; // new content each time, as in real use
             SealedChunk sealed = sealer.seal(plain);
             try {

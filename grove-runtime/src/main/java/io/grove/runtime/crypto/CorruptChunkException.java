@@ -13,9 +13,21 @@ public final class CorruptChunkException extends IOException {
     private final transient ChunkId chunkId;
 
     /**
+     * Reports {@code chunkId} as corrupt, with a message that says what to do about it.
+     *
      * @param chunkId the chunk that failed
      * @param reason  what did not match
-     * @param cause   the underlying failure, if any (may be {@code null})
+     */
+    public CorruptChunkException(ChunkId chunkId, String reason) {
+        this(chunkId, reason, null);
+    }
+
+    /**
+     * Reports {@code chunkId} as corrupt because of {@code cause}.
+     *
+     * @param chunkId the chunk that failed
+     * @param reason  what did not match
+     * @param cause   the underlying failure
      */
     public CorruptChunkException(ChunkId chunkId, String reason, Throwable cause) {
         super("chunk " + chunkId + " is corrupt (" + reason + "); discard this copy and fetch the chunk from a peer",

@@ -181,7 +181,7 @@ class FastCdcChunkerTest {
         assertThat(SMALL_CHUNKER.cutPoint(data, 5, 1000)).isEqualTo(1000);
         assertThat(SMALL_CHUNKER.cutPoint(data, 5, 2 * MIB - 5)).isBetween(64 * KIB + 1, MIB);
         assertThatThrownBy(() -> SMALL_CHUNKER.cutPoint(data, 5, 2 * MIB))
-                .isInstanceOf(IndexOutOfBoundsException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
