@@ -101,12 +101,13 @@ public final class Cell implements AutoCloseable {
             watcher = watcher(config, environment, storage, settings);
             ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins, storage.files(), store,
                     settings.maxApiBody());
+            ApiRouting.Maintenance maintenance = new ApiRouting.Maintenance(storage.verifier(), storage.collector());
             WebServer server = WebServer.builder()
                     .shutdownHook(false)
                     .host(settings.apiBind())
                     .port(settings.apiPort())
                     .maxPayloadSize(settings.maxApiBody())
-                    .routing(r -> ApiRouting.api(r, services))
+                    .routing(r -> ApiRouting.api(r, services, maintenance))
                     .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
                             .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
                             .routing(ApiRouting::peer))

@@ -1,6 +1,7 @@
 package io.grove.testing;
 
 import io.grove.api.ChunkId;
+import io.grove.api.store.ChunkBatch;
 import io.grove.api.store.ChunkCursor;
 import io.grove.api.store.ChunkPage;
 import io.grove.api.store.ChunkStore;
@@ -66,6 +67,15 @@ public abstract class AbstractChunkStoreTest {
      */
     protected boolean persistsAcrossReopen() {
         return true;
+    }
+
+    /**
+     * Whether {@link ChunkStore#batch()} stages chunks until {@link ChunkBatch#commit()} (the store overrides it);
+     * {@code false} for stores that keep the default batch, which puts each chunk at once. Tests of what is
+     * invisible before a commit and discarded by a close run only for staging stores.
+     */
+    protected boolean batchesStageUntilCommit() {
+        return false;
     }
 
     /** The store under test. */
@@ -339,6 +349,161 @@ public abstract class AbstractChunkStoreTest {
         }
     }
 
+    @Test
+    void batchCommitMakesEveryStagedChunkVisibleAndDurable() throws IOException {
+        byte[][] chunks = {randomBytes(20, 0), randomBytes(21, 10), randomBytes(22, 70_000), randomBytes(23, 1000)};
+
+        try (ChunkBatch batch = store.batch()) {
+            for (byte[] chunk : chunks) {
+                assertThat(put(batch, chunk)).isTrue();
+            }
+            if (batchesStageUntilCommit()) {
+                assertThat(store.has(idOf(chunks[2]))).as("staged chunks are invisible before the commit").isFalse();
+                assertThat(store.get(idOf(chunks[2]))).isEmpty();
+                assertNothingStored();
+            }
+            batch.commit();
+        }
+
+        for (byte[] chunk : chunks) {
+            assertStored(idOf(chunk), chunk);
+        }
+        assertCounts(4, 71_010);
+        if (persistsAcrossReopen()) {
+            reopen();
+            for (byte[] chunk : chunks) {
+                assertStored(idOf(chunk), chunk);
+            }
+            assertCounts(4, 71_010);
+        }
+    }
+
+    @Test
+    void batchClosedWithoutCommitLeavesNothingBehind() throws IOException {
+        byte[][] chunks = {randomBytes(24, 100), randomBytes(25, 200_000)};
+
+        try (ChunkBatch batch = store.batch()) {
+            for (byte[] chunk : chunks) {
+                put(batch, chunk);
+            }
+        }
+
+        if (batchesStageUntilCommit()) {
+            assertNothingStored();
+            for (byte[] chunk : chunks) {
+                assertThat(store.has(idOf(chunk))).isFalse();
+            }
+            if (persistsAcrossReopen()) {
+                reopen();
+                assertNothingStored();
+            }
+            assertThat(put(idOf(chunks[0]), chunks[0])).as("the id is still free").isTrue();
+        } else {
+            // The default batch put each chunk at once: a close cannot take them back.
+            for (byte[] chunk : chunks) {
+                assertStored(idOf(chunk), chunk);
+            }
+        }
+    }
+
+    @Test
+    void batchPutOfAnIdTheStoreHoldsReturnsFalseAndKeepsTheOriginal() throws IOException {
+        byte[] original = randomBytes(26, 1000);
+        ChunkId id = idOf(original);
+        put(id, original);
+
+        try (ChunkBatch batch = store.batch()) {
+            assertThat(batch.put(id, new ByteArrayInputStream(randomBytes(27, 500)), 500)).isFalse();
+            batch.commit();
+        }
+
+        assertStored(id, original);
+        assertCounts(1, 1000);
+    }
+
+    @Test
+    void batchPutOfAnIdAlreadyInTheSameBatchReturnsFalse() throws IOException {
+        byte[] chunk = randomBytes(28, 5000);
+
+        try (ChunkBatch batch = store.batch()) {
+            assertThat(put(batch, chunk)).isTrue();
+            assertThat(put(batch, chunk)).isFalse();
+            batch.commit();
+        }
+
+        assertStored(idOf(chunk), chunk);
+        assertCounts(1, 5000);
+    }
+
+    @Test
+    void aChunkStoredOutsideTheBatchBeforeItsCommitIsCountedOnce() throws IOException {
+        byte[] chunk = randomBytes(29, 3000);
+        byte[] other = randomBytes(30, 10);
+
+        try (ChunkBatch batch = store.batch()) {
+            put(batch, chunk);
+            put(batch, other);
+            put(idOf(chunk), chunk);
+            batch.commit();
+        }
+
+        assertStored(idOf(chunk), chunk);
+        assertStored(idOf(other), other);
+        assertCounts(2, 3010);
+        assertThat(store.list(ChunkCursor.START, 10).ids()).hasSize(2);
+    }
+
+    @Test
+    void concurrentPutsIntoOneBatchAreAllCommitted() throws Exception {
+        byte[][] chunks = IntStream.range(0, THREADS * PUTS_PER_THREAD)
+                .mapToObj(i -> randomBytes(2_000 + i, 500 + i))
+                .toArray(byte[][]::new);
+        AtomicInteger stored = new AtomicInteger();
+
+        try (ChunkBatch batch = store.batch()) {
+            runConcurrently((thread, i) -> {
+                // Every thread also puts its neighbour's first chunk: exactly one put of each id counts as new.
+                byte[] chunk = chunks[thread * PUTS_PER_THREAD + i];
+                byte[] shared = chunks[((thread + 1) % THREADS) * PUTS_PER_THREAD];
+                if (put(batch, chunk)) {
+                    stored.incrementAndGet();
+                }
+                if (i == PUTS_PER_THREAD - 1 && put(batch, shared)) {
+                    stored.incrementAndGet();
+                }
+            });
+            batch.commit();
+        }
+
+        assertThat(stored).hasValue(chunks.length);
+        assertThat(listAllPages(ChunkPage.MAX_LIMIT).getFirst().ids())
+                .containsExactlyElementsOf(Arrays.stream(chunks).map(AbstractChunkStoreTest::idOf).sorted().toList());
+        assertCounts(chunks.length, Arrays.stream(chunks).mapToLong(chunk -> chunk.length).sum());
+        for (byte[] chunk : chunks) {
+            assertStored(idOf(chunk), chunk);
+        }
+    }
+
+    @Test
+    void statsCountWhatABatchCommitted() throws IOException {
+        byte[] before = randomBytes(31, 400);
+        put(idOf(before), before);
+        byte[][] chunks = {randomBytes(32, 1), randomBytes(33, 65_536), before};
+
+        try (ChunkBatch batch = store.batch()) {
+            for (byte[] chunk : chunks) {
+                put(batch, chunk);
+            }
+            batch.commit();
+        }
+        assertCounts(3, 65_937);
+
+        try (ChunkBatch batch = store.batch()) {
+            put(batch, randomBytes(34, 50));
+        }
+        assertCounts(batchesStageUntilCommit() ? 3 : 4, batchesStageUntilCommit() ? 65_937 : 65_987);
+    }
+
     // ---- helpers for subclasses ----
 
     /** {@code length} bytes that depend only on {@code seed}. */
@@ -367,6 +532,11 @@ public abstract class AbstractChunkStoreTest {
     /** Puts {@code bytes} under {@code id}. */
     protected final boolean put(ChunkId id, byte[] bytes) throws IOException {
         return store.put(id, new ByteArrayInputStream(bytes), bytes.length);
+    }
+
+    /** Puts {@code bytes} under their real id into {@code batch}. */
+    protected static boolean put(ChunkBatch batch, byte[] bytes) throws IOException {
+        return batch.put(idOf(bytes), new ByteArrayInputStream(bytes), bytes.length);
     }
 
     /** Asserts that the store holds exactly {@code expected} under {@code id}. */

@@ -11,6 +11,7 @@ public final class CorruptChunkException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient ChunkId chunkId;
+    private final String reason;
 
     /**
      * Reports {@code chunkId} as corrupt, with a message that says what to do about it.
@@ -33,6 +34,12 @@ public final class CorruptChunkException extends IOException {
         super("chunk " + chunkId + " is corrupt (" + reason + "); discard this copy and fetch the chunk from a peer",
                 cause);
         this.chunkId = chunkId;
+        this.reason = reason;
+    }
+
+    /** What did not match, without the advice of the message. */
+    public String reason() {
+        return reason;
     }
 
     /** The chunk that failed. */

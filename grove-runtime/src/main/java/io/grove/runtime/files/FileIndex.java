@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The SQL of the storage index (files, versions, chunk references, sealed manifests), one place for all of it. */
 public final class FileIndex {
@@ -171,6 +172,31 @@ public final class FileIndex {
     public void forgetChunk(Handle h, ChunkId id) {
         h.createUpdate("DELETE FROM chunks WHERE id = ? AND NOT EXISTS (SELECT 1 FROM version_chunks WHERE chunk_id = ?)")
                 .bind(0, id.hex()).bind(1, id.hex()).execute();
+    }
+
+    /**
+     * Which of {@code ids} a version references or the {@code chunks} table lists: what the garbage collector keeps.
+     * At most a few thousand ids at once (each is a bound parameter).
+     */
+    public Set<ChunkId> keptAmong(Handle h, List<ChunkId> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
+        }
+        List<String> hex = ids.stream().map(ChunkId::hex).toList();
+        return h.createQuery("""
+                        SELECT id FROM chunks WHERE id IN (<ids>)
+                        UNION SELECT chunk_id FROM version_chunks WHERE chunk_id IN (<ids>)""")
+                .bindList("ids", hex).mapTo(String.class).list().stream().map(ChunkId::of).collect(Collectors.toSet());
+    }
+
+    /** Whether any version references a chunk (the collector refuses to run on an empty reference set). */
+    public boolean anyChunkReferenced(Handle h) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM version_chunks)").mapTo(Boolean.class).one();
+    }
+
+    /** Whether any path was ever stored (files without versions mean a damaged index). */
+    public boolean anyFile(Handle h) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM files)").mapTo(Boolean.class).one();
     }
 
     /** The largest clock value issued so far, to restart the hybrid clock after it. */

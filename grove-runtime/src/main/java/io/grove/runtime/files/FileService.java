@@ -272,8 +272,13 @@ public final class FileService {
         void close();
     }
 
-    /** Reads, verifies and decrypts one chunk of a manifest (used by verification). */
-    byte[] readChunk(ChunkEntry entry) throws IOException {
+    /**
+     * Reads, verifies and decrypts one chunk of a manifest (used by verification).
+     *
+     * @throws MissingChunkException when the store does not hold it
+     * @throws io.grove.runtime.crypto.CorruptChunkException when it does not hash to its id or decrypt with its key
+     */
+    public byte[] readChunk(ChunkEntry entry) throws IOException {
         return writer.open(entry);
     }
 

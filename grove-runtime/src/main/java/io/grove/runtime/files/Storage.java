@@ -11,10 +11,14 @@ import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.crypto.ChunkSealer;
 import io.grove.runtime.db.Database;
+import io.grove.runtime.gc.GarbageCollector;
+import io.grove.runtime.gc.GcSchedule;
 import io.grove.runtime.ingest.Ingest;
+import io.grove.runtime.verify.Verifier;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,13 +35,20 @@ public final class Storage implements AutoCloseable {
     private final FileService files;
     private final ExecutorService workers;
     private final IngestGate gate;
+    private final Verifier verifier;
+    private final GarbageCollector collector;
+    private final GcSchedule gcSchedule;
 
-    private Storage(Database database, FileIndex index, FileService files, ExecutorService workers, IngestGate gate) {
+    private Storage(Database database, FileIndex index, FileService files, ExecutorService workers, IngestGate gate,
+                    Verifier verifier, GarbageCollector collector, GcSchedule gcSchedule) {
         this.database = database;
         this.index = index;
         this.files = files;
         this.workers = workers;
         this.gate = gate;
+        this.verifier = verifier;
+        this.collector = collector;
+        this.gcSchedule = gcSchedule;
     }
 
     /** Opens the index at {@code databaseFile} and builds the pipeline on {@code store}. */
@@ -50,6 +61,9 @@ public final class Storage implements AutoCloseable {
             // Workers block on fsync as well as compute, so a few more than cores keep the cores busy.
             int threads = ingestConfig.integer("workers", cores + 2, 1, 64);
             int window = ingestConfig.integer("window", threads + 1, 1, 64);
+            int verifyThreads = config.node("verify").integer("threads", Math.min(4, cores), 1, 32);
+            Duration gracePeriod = nonNegative(config.node("gc"), "grace-period", GarbageCollector.DEFAULT_GRACE_PERIOD);
+            Duration gcInterval = nonNegative(config.node("gc"), "interval", GcSchedule.DEFAULT_INTERVAL);
             ExecutorService workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon()
                     .name("grove-ingest-", 0).factory());
             Database database = Database.open(databaseFile);
@@ -62,10 +76,22 @@ public final class Storage implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("grove-crypto-warm-up").start(() ->
                         LOG.log(System.Logger.Level.DEBUG, "crypto warm-up took {0}", ChunkSealer.warmUp()));
             }
-            return new Storage(database, index, files, workers, gate);
+            Verifier verifier = new Verifier(files, index, verifyThreads);
+            GarbageCollector collector = new GarbageCollector(index, store, gate, clock, gracePeriod);
+            return new Storage(database, index, files, workers, gate, verifier, collector,
+                    GcSchedule.start(collector, gcInterval));
         } finally {
             Arrays.fill(master, (byte) 0);
         }
+    }
+
+    private static Duration nonNegative(ConfigNode config, String key, Duration defaultValue) {
+        Duration value = config.duration(key, defaultValue);
+        if (value.isNegative()) {
+            throw new ConfigException("configuration key '" + config.path() + "." + key + "' is " + value
+                    + "; expected zero or more");
+        }
+        return value;
     }
 
     static Chunker chunker(ConfigNode config, byte[] master) {
@@ -108,9 +134,20 @@ public final class Storage implements AutoCloseable {
         return database;
     }
 
-    /** Stops the workers after the requests using them have ended. */
+    /** Reads back every manifest and chunk ({@code POST /api/v1/verify}). */
+    public Verifier verifier() {
+        return verifier;
+    }
+
+    /** Deletes unreferenced chunks ({@code POST /api/v1/gc}, and every {@code gc.interval}). */
+    public GarbageCollector collector() {
+        return collector;
+    }
+
+    /** Stops scheduled garbage collection, then the workers after the requests using them have ended. */
     @Override
     public void close() {
+        gcSchedule.close();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {

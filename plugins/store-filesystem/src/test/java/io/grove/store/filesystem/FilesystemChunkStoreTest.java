@@ -1,6 +1,7 @@
 package io.grove.store.filesystem;
 
 import io.grove.api.ChunkId;
+import io.grove.api.store.ChunkBatch;
 import io.grove.api.store.ChunkCursor;
 import io.grove.api.store.ChunkPage;
 import io.grove.api.store.ChunkStore;
@@ -24,6 +25,87 @@ class FilesystemChunkStoreTest extends AbstractChunkStoreTest {
     @Override
     protected ChunkStore createStore(Path dir) throws IOException {
         return FilesystemChunkStore.open(dir, true);
+    }
+
+    @Override
+    protected boolean batchesStageUntilCommit() {
+        return true;
+    }
+
+    @Test
+    void aBatchStagesTempFilesAndCommitRenamesThemIntoPlace() throws IOException {
+        byte[][] chunks = {randomBytes(40, 100), randomBytes(41, 200), randomBytes(42, 300)};
+
+        try (ChunkBatch batch = store().batch()) {
+            for (byte[] chunk : chunks) {
+                put(batch, chunk);
+            }
+            assertThat(filesBelowStore()).hasSize(3).allSatisfy(file ->
+                    assertThat(file.getFileName().toString()).startsWith(FilesystemChunkStore.TEMP_PREFIX));
+            batch.commit();
+        }
+
+        assertThat(filesBelowStore()).containsExactlyInAnyOrder(Stream.of(chunks)
+                .map(chunk -> storeDir().resolve(idOf(chunk).prefix()).resolve(idOf(chunk).hex())).toArray(Path[]::new));
+    }
+
+    @Test
+    void closingABatchWithoutCommitDeletesItsTempFiles() throws IOException {
+        try (ChunkBatch batch = store().batch()) {
+            for (int i = 0; i < 40; i++) {
+                put(batch, randomBytes(50 + i, 1000 + i));
+            }
+        }
+
+        assertThat(filesBelowStore()).isEmpty();
+    }
+
+    @Test
+    void aBatchWithAFailedPutRefusesToCommitAndLeavesNothing() throws IOException {
+        byte[] good = randomBytes(43, 1000);
+        byte[] bad = randomBytes(44, 2000);
+
+        try (ChunkBatch batch = store().batch()) {
+            put(batch, good);
+            assertThatThrownBy(() -> batch.put(idOf(bad), new ByteArrayInputStream(bad), bad.length + 1))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(batch::commit)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("a put of this batch failed");
+        }
+
+        assertThat(filesBelowStore()).isEmpty();
+        assertThat(store().stats().chunks()).isZero();
+    }
+
+    @Test
+    void aBatchTakesNoPutsAfterItsCommitOrClose() throws IOException {
+        byte[] chunk = randomBytes(45, 10);
+        ChunkBatch committed = store().batch();
+        committed.commit();
+        ChunkBatch closed = store().batch();
+        closed.close();
+
+        assertThatThrownBy(() -> put(committed, chunk)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> put(closed, chunk)).isInstanceOf(IllegalStateException.class);
+        committed.close();
+        assertThat(filesBelowStore()).isEmpty();
+    }
+
+    @Test
+    void aBatchWithoutFsyncStillCommitsEveryChunk() throws IOException {
+        Path root = storeDir().resolve("unsynced");
+        byte[][] chunks = {randomBytes(46, 10), randomBytes(47, 20)};
+        try (FilesystemChunkStore unsynced = FilesystemChunkStore.open(root, false)) {
+            try (ChunkBatch batch = unsynced.batch()) {
+                for (byte[] chunk : chunks) {
+                    put(batch, chunk);
+                }
+                batch.commit();
+            }
+            assertThat(unsynced.list(ChunkCursor.START, 10).ids()).hasSize(2);
+            assertThat(unsynced.stats().bytes()).isEqualTo(30);
+        }
     }
 
     @Test
