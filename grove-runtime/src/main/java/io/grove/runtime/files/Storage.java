@@ -64,9 +64,9 @@ public final class Storage implements AutoCloseable {
             int verifyThreads = config.node("verify").integer("threads", Math.min(4, cores), 1, 32);
             Duration gracePeriod = nonNegative(config.node("gc"), "grace-period", GarbageCollector.DEFAULT_GRACE_PERIOD);
             Duration gcInterval = nonNegative(config.node("gc"), "interval", GcSchedule.DEFAULT_INTERVAL);
+            Database database = Database.open(databaseFile);
             ExecutorService workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon()
                     .name("grove-ingest-", 0).factory());
-            Database database = Database.open(databaseFile);
             FileIndex index = new FileIndex(database);
             IngestGate gate = new IngestGate();
             Ingest ingest = new Ingest(chunker, new ChunkSealer(master), workers, window);
