@@ -208,9 +208,15 @@ class FilesApiTest {
 
     @Test
     void refusesBodiesOverTheLimitAndKeepsNothing() throws Exception {
-        HttpResponse<String> response = cell.send(cell.request("/api/v1/files/huge.bin")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[9 << 20])).build());
-        assertThat(response.statusCode()).isEqualTo(413);
+        // The server answers 413 as soon as it sees the declared length and closes the connection; a client still
+        // sending may see the close before the answer. Either way nothing may be stored.
+        try {
+            HttpResponse<String> response = cell.send(cell.request("/api/v1/files/huge.bin")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[9 << 20])).build());
+            assertThat(response.statusCode()).isEqualTo(413);
+        } catch (IOException closedWhileSending) {
+            assertThat(closedWhileSending).hasMessageContaining("header parser received no bytes");
+        }
         assertThat(json(cell.request("/api/v1/stats").GET().build()).path("versions").asLong()).isZero();
         assertNoTemporaryFiles();
     }
