@@ -35,7 +35,7 @@ public record Invite(FleetId fleetId, byte[] leaderKey, List<String> routes, Rol
     /** Bytes of the secret. */
     public static final int SECRET_BYTES = 16;
     /** The longest code {@link #decode} reads: 8 routes of 255 characters. */
-    public static final int MAX_CODE_LENGTH = PREFIX.length() + (79 + MAX_ROUTES * 256) * 8 / 5 + 1;
+    public static final int MAX_CODE_LENGTH = PREFIX.length() + (75 + MAX_ROUTES * 256) * 8 / 5 + 1;
     private static final byte VERSION = 1;
     private static final int CHECKSUM_BYTES = 4;
     private static final Pattern ROUTE = Pattern.compile(
@@ -103,7 +103,7 @@ public record Invite(FleetId fleetId, byte[] leaderKey, List<String> routes, Rol
             throw new FleetFormatException("not a Grove invite code (it starts with " + PREFIX + ")");
         }
         byte[] bytes = Base32.decode(code.substring(PREFIX.length()));
-        if (bytes.length < 75 + CHECKSUM_BYTES) {
+        if (bytes.length < 71 + CHECKSUM_BYTES) {
             throw new FleetFormatException("the invite code is too short (incomplete paste?)");
         }
         int bodyLength = bytes.length - CHECKSUM_BYTES;
