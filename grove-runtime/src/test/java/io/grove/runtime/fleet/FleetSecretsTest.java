@@ -66,7 +66,7 @@ class FleetSecretsTest {
 
     @Test
     void aSecretWrappedByAnyoneButTheLeaderIsRefused() {
-        // Bob founds a fleet of his own and wraps a secret to himself; as carol's fleet's member he is no leader.
+        // Mallory founds a fleet of her own and wraps a secret; she is not the leader bob pinned.
         TestCell mallory = TestCell.create(tmp, "mallory", leader.clock());
         mallory.book().create("mallory", RosterParameters.DEFAULTS);
         WrappedSecret foreign = mallory.book().secrets().wrapsFor(mallory.keys().cellId()).getFirst();
