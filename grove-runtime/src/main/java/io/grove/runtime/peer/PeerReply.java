@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
  * @param body       the body, read once
  */
 public record PeerReply(int status, long bodyLength, String digest, InputStream body) {
-    /** The media type of problem bodies (RFC 9457). */
+    /** The prefix of the RFC 9457 problem types of peer answers; the refusal code follows it. */
     public static final String PROBLEM_TYPE_BASE = "https://grove.dev/problems/peer/";
 
     public PeerReply {
