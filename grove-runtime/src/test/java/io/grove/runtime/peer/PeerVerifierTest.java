@@ -96,6 +96,40 @@ class PeerVerifierTest {
         assertRejected(verified::finish, PeerRejection.Code.MALFORMED);
     }
 
+    @Test
+    void aRelayedRequestIsVerifiedAndAnsweredLikeOneOnThePeerSocket() throws IOException {
+        io.grove.runtime.peer.PeerStack stack = io.grove.runtime.peer.PeerStack.of(receiver, roster, RosterSource.none(),
+                new io.grove.testing.InMemoryChunkStore(), new InMemoryManifests(), clock);
+        PeerTransportHost host = new PeerTransportHost(receiver.cellId(), () -> 5679, peer -> java.util.List.of(),
+                stack.handler());
+        PeerSigner signer = new PeerSigner(sender, roster, clock);
+        PeerRequest request = signer.request(receiver.cellId(), "ping", new byte[]{9});
+
+        try (VerifiedResponse response = signer.verify(receiver.cellId(), request, host.handle(request))) {
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.bytes()).containsExactly(9);
+        }
+        try (VerifiedResponse replayed = signer.verify(receiver.cellId(), request, host.handle(
+                new PeerRequest("ping", request.headers(), 1, new ByteArrayInputStream(new byte[]{9}))))) {
+            assertThat(replayed.status()).isEqualTo(409);
+        }
+    }
+
+    /** Manifests in memory, for tests that do not store any. */
+    static final class InMemoryManifests implements ManifestStore {
+        private final java.util.Map<String, byte[]> blobs = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public boolean put(String versionId, byte[] blob, CellId from) {
+            return blobs.putIfAbsent(versionId, blob.clone()) == null;
+        }
+
+        @Override
+        public java.util.Optional<byte[]> get(String versionId) {
+            return java.util.Optional.ofNullable(blobs.get(versionId)).map(byte[]::clone);
+        }
+    }
+
     private static void assertRejected(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, PeerRejection.Code code) {
         assertThatThrownBy(call).isInstanceOfSatisfying(PeerRejection.class, e -> assertThat(e.code()).isEqualTo(code));
     }
