@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.api.ChunkId;
 import io.grove.api.store.ChunkCursor;
 import io.grove.api.store.ChunkPage;
-import io.grove.api.store.ChunkStore;
 import io.grove.api.transport.PeerRequest;
 import io.grove.api.transport.PeerResponse;
 import io.grove.api.transport.Route;
@@ -23,7 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -348,12 +346,4 @@ class PeerProtocolTest {
             throw new IllegalStateException(e);
         }
     }
-
-    @SuppressWarnings("unused")
-    private static InputStream stream(byte[] data) {
-        return new ByteArrayInputStream(data);
-    }
-
-    @SuppressWarnings("unused")
-    private static final long MAX_CHUNK = ChunkStore.MAX_CHUNK_BYTES;
 }
