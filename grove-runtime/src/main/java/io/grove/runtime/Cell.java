@@ -11,6 +11,10 @@ import io.grove.runtime.config.GroveConfig;
 import io.grove.runtime.watch.FolderWatcher;
 import io.grove.runtime.files.Storage;
 import io.grove.runtime.http.ApiRouting;
+import io.grove.runtime.peer.NoMembership;
+import io.grove.runtime.peer.PeerStack;
+import io.grove.runtime.peer.RosterSource;
+import io.grove.runtime.peer.SqliteManifestStore;
 import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
 import io.grove.runtime.plugin.PluginLoader;
@@ -102,6 +106,9 @@ public final class Cell implements AutoCloseable {
             ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins, storage.files(), store,
                     settings.maxApiBody());
             ApiRouting.Maintenance maintenance = new ApiRouting.Maintenance(storage.verifier(), storage.collector());
+            // Until the fleet layer provides the roster, no peer is a member and every peer request is refused.
+            PeerStack peer = PeerStack.of(keys, new NoMembership(), RosterSource.none(), store,
+                    new SqliteManifestStore(storage.database(), Clock.systemUTC()), Clock.systemUTC());
             WebServer server = WebServer.builder()
                     .shutdownHook(false)
                     .host(settings.apiBind())
@@ -110,7 +117,7 @@ public final class Cell implements AutoCloseable {
                     .routing(r -> ApiRouting.api(r, services, maintenance))
                     .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
                             .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
-                            .routing(ApiRouting::peer))
+                            .routing(r -> ApiRouting.peer(r, peer.handler())))
                     .build();
             start(server, settings);
             Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, watcher, server);

@@ -9,6 +9,7 @@ import io.grove.runtime.files.FileService;
 import io.grove.runtime.files.MissingChunkException;
 import io.grove.runtime.gc.GarbageCollector;
 import io.grove.runtime.manifest.InvalidPathException;
+import io.grove.runtime.peer.PeerHandler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.grove.runtime.plugin.PluginRegistry;
@@ -73,8 +74,18 @@ public final class ApiRouting {
         errors(routing);
     }
 
-    /** Configures the peer socket. The peer protocol's operations are registered by the fleet layer. */
+    /** Configures the peer socket without the peer protocol: every request gets a 404 problem. */
     public static void peer(HttpRouting.Builder routing) {
+        peerFallback(routing);
+    }
+
+    /** Configures the peer socket: the peer protocol ({@code POST /peer/v1/{operation}}, docs/protocol.md). */
+    public static void peer(HttpRouting.Builder routing, PeerHandler handler) {
+        routing.register(new PeerService(handler));
+        peerFallback(routing);
+    }
+
+    private static void peerFallback(HttpRouting.Builder routing) {
         routing.any((req, res) -> Responses.problem(res, Problem.of(404, "unknown-peer-operation", "Not found",
                 "this cell does not serve " + req.path().path() + " on its peer socket; see docs/protocol.md")));
         errors(routing);

@@ -1,0 +1,33 @@
+package io.grove.runtime.peer;
+
+import io.grove.api.store.ChunkStore;
+import io.grove.runtime.cell.CellKeys;
+import io.grove.runtime.fleet.Membership;
+
+import java.time.Clock;
+
+/**
+ * A cell's peer protocol, wired: one signer, one verifier with its nonce cache, and the handler serving the
+ * standard operations over the cell's stores.
+ *
+ * @param signer   signs requests and answers, verifies answers
+ * @param verifier verifies requests
+ * @param handler  answers requests from every carrier
+ */
+public record PeerStack(PeerSigner signer, PeerVerifier verifier, PeerHandler handler) {
+    public PeerStack {
+        if (signer == null || verifier == null || handler == null) {
+            throw new IllegalArgumentException("a peer stack needs a signer, a verifier and a handler");
+        }
+    }
+
+    /** Wires the protocol for a cell. */
+    public static PeerStack of(CellKeys keys, Membership membership, RosterSource roster, ChunkStore chunks,
+                               ManifestStore manifests, Clock clock) {
+        PeerSigner signer = new PeerSigner(keys, membership, clock);
+        PeerVerifier verifier = new PeerVerifier(keys.cellId(), membership, clock, NonceCache.standard());
+        PeerHandler handler = new PeerHandler(verifier, signer,
+                PeerOperations.standard(membership, roster, chunks, manifests));
+        return new PeerStack(signer, verifier, handler);
+    }
+}
