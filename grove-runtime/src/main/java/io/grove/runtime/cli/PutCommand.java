@@ -94,7 +94,7 @@ final class PutCommand implements Callable<Integer> {
      */
     private static JsonNode putFolder(ApiClient client, Path folder, List<Path> files, String target, Progress progress)
             throws IOException {
-        PipedInputStream body = new PipedInputStream(1 << 20);
+        PipedInputStream body = new PipedInputStream(4 << 20);
         PipedOutputStream pipe = new PipedOutputStream(body);
         Thread writer = Thread.ofVirtual().name("grove-put-tar").start(() -> {
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(pipe, StandardCharsets.UTF_8.name())) {
@@ -107,6 +107,8 @@ final class PutCommand implements Callable<Integer> {
                         progress.track(in).transferTo(tar);
                     }
                     tar.closeArchiveEntry();
+                    // PipedInputStream only wakes its reader on flush (or once a second): flush per entry.
+                    tar.flush();
                 }
                 tar.finish();
             } catch (IOException e) {

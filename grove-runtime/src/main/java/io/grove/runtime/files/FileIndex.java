@@ -11,7 +11,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -140,6 +142,79 @@ public final class FileIndex {
         }
         refs.execute();
         chunks.execute();
+    }
+
+    /**
+     * What a commit needs to know of a path that exists: its current version and wrapped file key.
+     *
+     * @param current    the current version id, if any version exists
+     * @param wrappedKey the file key wrapped by the master key
+     */
+    public record Head(Optional<String> current, byte[] wrappedKey) {
+    }
+
+    /** The heads of the given paths that were ever stored, in few queries. */
+    public Map<String, Head> heads(List<String> paths) {
+        Map<String, Head> heads = new HashMap<>();
+        jdbi.useHandle(h -> {
+            for (int from = 0; from < paths.size(); from += 500) {
+                h.createQuery("""
+                                SELECT f.path, f.file_key,
+                                       (SELECT id FROM versions v WHERE v.path = f.path
+                                        ORDER BY v.hlc DESC, v.author DESC LIMIT 1) AS head
+                                FROM files f WHERE f.path IN (<paths>)""")
+                        .bindList("paths", paths.subList(from, Math.min(paths.size(), from + 500)))
+                        .map((rs, ctx) -> Map.entry(rs.getString("path"),
+                                new Head(Optional.ofNullable(rs.getString("head")), rs.getBytes("file_key"))))
+                        .forEach(e -> heads.put(e.getKey(), e.getValue()));
+            }
+        });
+        return heads;
+    }
+
+    /** A new version to insert: its sealed manifest, the manifest, and the file's wrapped key. */
+    public record NewRow(SealedManifest sealed, Manifest manifest, byte[] wrappedKey) {
+    }
+
+    /** Inserts new versions as batches: files, manifests, versions, chunk references, chunks. */
+    public void insertAll(Handle h, List<NewRow> rows, long now) {
+        PreparedBatch files = h.prepareBatch("INSERT OR IGNORE INTO files (path, file_key, created_at) VALUES (?, ?, ?)");
+        PreparedBatch manifests = h.prepareBatch("INSERT INTO manifests (id, blob, author, stored_at) VALUES (?, ?, ?, ?)");
+        PreparedBatch versions = h.prepareBatch("""
+                INSERT INTO versions (id, path, hlc, author, parent, size, mtime, media_type, tombstone, chunk_count, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+        PreparedBatch refs = h.prepareBatch("INSERT INTO version_chunks (version_id, seq, chunk_id) VALUES (?, ?, ?)");
+        PreparedBatch chunks = h.prepareBatch(
+                "INSERT OR IGNORE INTO chunks (id, stored_length, plain_length, first_seen) VALUES (?, ?, ?, ?)");
+        boolean anyChunk = false;
+        for (NewRow row : rows) {
+            Manifest m = row.manifest();
+            String id = row.sealed().id().hex();
+            files.bind(0, m.path()).bind(1, row.wrappedKey()).bind(2, now).add();
+            manifests.bind(0, id).bind(1, row.sealed().bytes()).bind(2, m.author().value()).bind(3, now).add();
+            versions.bind(0, id).bind(1, m.path()).bind(2, m.hlc()).bind(3, m.author().value())
+                    .bind(4, m.parent().orElse(null)).bind(5, m.size()).bind(6, m.mtime()).bind(7, m.mediaType())
+                    .bind(8, m.tombstone()).bind(9, m.chunks().size()).bind(10, now).add();
+            int seq = 0;
+            for (ChunkEntry c : m.chunks()) {
+                refs.bind(0, id).bind(1, seq++).bind(2, c.id().hex()).add();
+                chunks.bind(0, c.id().hex()).bind(1, c.storedLength()).bind(2, c.plainLength()).bind(3, now).add();
+                anyChunk = true;
+            }
+        }
+        files.execute();
+        manifests.execute();
+        versions.execute();
+        if (anyChunk) {
+            refs.execute();
+            chunks.execute();
+        }
+    }
+
+    /** The index entry a committed manifest becomes. */
+    public static VersionInfo info(String id, Manifest m, long createdAt) {
+        return new VersionInfo(id, m.path(), m.hlc(), m.author().value(), m.parent(), m.size(), m.mtime(),
+                m.mediaType(), m.tombstone(), m.chunks().size(), createdAt);
     }
 
     /** Counts for {@code GET /api/v1/stats}. */

@@ -27,7 +27,11 @@ import java.util.ArrayList;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -44,6 +48,7 @@ public final class FileService {
     private final HybridClock hlc;
     private final Clock clock;
     private final ContentWriter writer;
+    private final ExecutorService workers;
     private final IngestGate gate;
     // SQLite has one writer at a time; taking the turn here (instead of upgrading a read transaction inside SQLite,
     // which fails with SQLITE_BUSY under contention) also makes "read the current version, write its successor" atomic.
@@ -59,6 +64,7 @@ public final class FileService {
         this.clock = clock;
         this.hlc = new HybridClock(clock, index.maxHlc());
         this.writer = new ContentWriter(store, workers);
+        this.workers = workers;
         this.gate = gate;
     }
 
@@ -322,34 +328,67 @@ public final class FileService {
         return commitAll(versions, false);
     }
 
-    /** Seals and commits new versions in one transaction; each becomes the current version of its path. */
+    /**
+     * Seals and commits new versions in one transaction; each becomes the current version of its path. Parents
+     * and file keys are read first, the manifests are signed and sealed on the workers in parallel, and the rows
+     * go in as batches: a group of thousands of small files costs a few statements, not thousands.
+     */
     private List<VersionInfo> commitAll(List<NewVersion> versions, boolean tombstone) {
         commitLock.lock();
         try {
-            return index.inTransaction(h -> {
-                List<VersionInfo> committed = new ArrayList<>(versions.size());
-                for (NewVersion v : versions) {
-                    Optional<VersionInfo> parent = index.current(h, v.path());
-                    byte[] wrapped = index.wrappedFileKey(h, v.path()).orElse(null);
-                    byte[] fileKey;
-                    if (wrapped == null) {
-                        fileKey = FileKeys.newKey();
-                        wrapped = fileKeys.wrap(fileKey);
-                    } else {
-                        fileKey = unwrap(wrapped, v.path());
-                    }
-                    long now = clock.millis();
-                    Manifest manifest = new Manifest(v.path(), v.size(), v.mtime(), v.mediaType(), v.chunks(),
-                            parent.map(VersionInfo::id), tombstone, hlc.now(), keys.cellId());
-                    SealedManifest sealed = ManifestCodec.seal(manifest, keys, fileKey, wrapped);
-                    index.ensureFile(h, v.path(), wrapped, now);
-                    index.insertVersion(h, sealed, manifest, now);
-                    committed.add(index.current(h, v.path()).orElseThrow());
+            Map<String, FileIndex.Head> heads = index.heads(versions.stream().map(NewVersion::path).distinct().toList());
+            Map<String, byte[]> newKeys = new HashMap<>();
+            List<Future<FileIndex.NewRow>> sealing = new ArrayList<>(versions.size());
+            Map<String, String> parents = new HashMap<>();
+            for (NewVersion v : versions) {
+                FileIndex.Head head = heads.get(v.path());
+                byte[] wrapped = head != null ? head.wrappedKey()
+                        : newKeys.computeIfAbsent(v.path(), p -> fileKeys.wrap(FileKeys.newKey()));
+                Optional<String> parent = Optional.ofNullable(parents.get(v.path()))
+                        .or(() -> head == null ? Optional.empty() : head.current());
+                Manifest manifest = new Manifest(v.path(), v.size(), v.mtime(), v.mediaType(), v.chunks(), parent,
+                        tombstone, hlc.now(), keys.cellId());
+                sealing.add(workers.submit(() -> {
+                    SealedManifest sealed = ManifestCodec.seal(manifest, keys, unwrap(wrapped, v.path()), wrapped);
+                    return new FileIndex.NewRow(sealed, manifest, wrapped);
+                }));
+                // A path twice in one group: the second version's parent is the first.
+                parents.put(v.path(), "pending:" + (sealing.size() - 1));
+            }
+            List<FileIndex.NewRow> rows = new ArrayList<>(sealing.size());
+            for (int i = 0; i < sealing.size(); i++) {
+                FileIndex.NewRow row = await(sealing.get(i));
+                Optional<String> parent = row.manifest().parent();
+                if (parent.isPresent() && parent.get().startsWith("pending:")) {
+                    // Re-seal with the real parent id, now known (rare: only a path repeated within one group).
+                    FileIndex.NewRow first = rows.get(Integer.parseInt(parent.get().substring(8)));
+                    Manifest m = row.manifest();
+                    Manifest fixed = new Manifest(m.path(), m.size(), m.mtime(), m.mediaType(), m.chunks(),
+                            Optional.of(first.sealed().id().hex()), m.tombstone(), m.hlc(), m.author());
+                    row = new FileIndex.NewRow(ManifestCodec.seal(fixed, keys, unwrap(row.wrappedKey(), m.path()),
+                            row.wrappedKey()), fixed, row.wrappedKey());
                 }
-                return committed;
+                rows.add(row);
+            }
+            long now = clock.millis();
+            index.inTransaction(h -> {
+                index.insertAll(h, rows, now);
+                return null;
             });
+            return rows.stream().map(r -> FileIndex.info(r.sealed().id().hex(), r.manifest(), now)).toList();
         } finally {
             commitLock.unlock();
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sealing manifests", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
