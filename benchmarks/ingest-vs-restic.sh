@@ -49,7 +49,7 @@ elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 grove_round() {
     local cell="$WORK/grove-cell" pid t0 t1 t2 rss
     rm -rf "$cell"
-    GROVE_JAVA_OPTS="${GROVE_JAVA_OPTS:-}" "$GROVE" serve --dir "$cell" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 \
+    "$GROVE" serve --dir "$cell" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 \
         > "$WORK/grove-serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 600); do [ -f "$cell/serve.json" ] && break; sleep 0.1; done
