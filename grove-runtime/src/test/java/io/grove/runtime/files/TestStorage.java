@@ -1,5 +1,7 @@
 package io.grove.runtime.files;
 
+import io.grove.testing.ManualClock;
+
 import io.grove.api.ChunkId;
 import io.grove.runtime.cell.CellFolder;
 import io.grove.runtime.cell.CellKeys;
@@ -13,11 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +34,9 @@ public final class TestStorage implements AutoCloseable {
     private final CellKeys keys;
     private final FilesystemChunkStore store;
     private final Storage storage;
-    private final TestClock clock;
+    private final ManualClock clock;
 
-    private TestStorage(CellFolder folder, CellKeys keys, FilesystemChunkStore store, Storage storage, TestClock clock) {
+    private TestStorage(CellFolder folder, CellKeys keys, FilesystemChunkStore store, Storage storage, ManualClock clock) {
         this.folder = folder;
         this.keys = keys;
         this.store = store;
@@ -55,7 +53,7 @@ public final class TestStorage implements AutoCloseable {
         all.putAll(settings);
         CellKeys keys = folder.keys();
         FilesystemChunkStore store = FilesystemChunkStore.open(dir.resolve("chunks"), true);
-        TestClock clock = new TestClock(Instant.parse("2025-01-01T00:00:00Z"));
+        ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
         Storage storage = Storage.open(folder.database(), store, keys, GroveConfig.of(dir, all).root(), clock);
         return new TestStorage(folder, keys, store, storage, clock);
     }
@@ -80,7 +78,7 @@ public final class TestStorage implements AutoCloseable {
         return folder;
     }
 
-    public TestClock clock() {
+    public ManualClock clock() {
         return clock;
     }
 
@@ -129,31 +127,4 @@ public final class TestStorage implements AutoCloseable {
         store.close();
     }
 
-    /** A clock that moves only when told to. */
-    public static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        public void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("the test clock is UTC only");
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.grove.runtime.fleet;
 
+import io.grove.testing.ManualClock;
+
 import io.grove.runtime.fleet.FleetTesting.TestCell;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ class FleetSecretsTest {
 
     @BeforeEach
     void fleetOfThree() {
-        FleetTesting.MutableClock clock = FleetTesting.clock();
+        ManualClock clock = FleetTesting.clock();
         leader = TestCell.create(tmp, "leader", clock);
         bob = TestCell.create(tmp, "bob", clock);
         carol = TestCell.create(tmp, "carol", clock);

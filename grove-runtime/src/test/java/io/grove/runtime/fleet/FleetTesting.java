@@ -1,5 +1,7 @@
 package io.grove.runtime.fleet;
 
+import io.grove.testing.ManualClock;
+
 import io.grove.runtime.cell.CellFolder;
 import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.db.Database;
@@ -8,10 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /** Real cells for fleet tests: keys from a fresh cell folder, a real SQLite database, a clock the test moves. */
@@ -20,8 +19,8 @@ final class FleetTesting {
     }
 
     /** A cell folder, its keys, database and roster book, in a fresh directory under {@code parent}. */
-    record TestCell(CellKeys keys, Database db, RosterBook book, MutableClock clock) {
-        static TestCell create(Path parent, String name, MutableClock clock) {
+    record TestCell(CellKeys keys, Database db, RosterBook book, ManualClock clock) {
+        static TestCell create(Path parent, String name, ManualClock clock) {
             try {
                 Path dir = Files.createDirectories(parent.resolve(name));
                 CellFolder folder = new CellFolder(dir);
@@ -44,35 +43,8 @@ final class FleetTesting {
         }
     }
 
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
 
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    static MutableClock clock() {
-        return new MutableClock(Instant.parse("2025-03-01T12:00:00Z"));
+    static ManualClock clock() {
+        return new ManualClock(Instant.parse("2025-03-01T12:00:00Z"));
     }
 }

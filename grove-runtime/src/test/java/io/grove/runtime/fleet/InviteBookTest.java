@@ -1,6 +1,6 @@
 package io.grove.runtime.fleet;
 
-import io.grove.runtime.fleet.FleetTesting.MutableClock;
+import io.grove.testing.ManualClock;
 import io.grove.runtime.fleet.FleetTesting.TestCell;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class InviteBookTest {
     @TempDir
     Path tmp;
-    private MutableClock clock;
+    private ManualClock clock;
     private TestCell leader;
     private TestCell bob;
     private InviteBook invites;

@@ -1,6 +1,6 @@
 package io.grove.runtime.fleet;
 
-import io.grove.runtime.fleet.FleetTesting.MutableClock;
+import io.grove.testing.ManualClock;
 import io.grove.runtime.fleet.FleetTesting.TestCell;
 import io.grove.runtime.fleet.RosterBook.Status;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RosterBookTest {
     @TempDir
     Path tmp;
-    private MutableClock clock;
+    private ManualClock clock;
     private TestCell leader;
     private TestCell bob;
     private TestCell carol;

@@ -1,5 +1,7 @@
 package io.grove.runtime.peer;
 
+import io.grove.testing.ManualClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.api.ChunkId;
 import io.grove.api.store.ChunkCursor;
@@ -57,7 +59,7 @@ class PeerProtocolTest {
     private CellKeys a;
     private CellKeys b;
     private PeerTesting.TestMembership roster;
-    private final PeerTesting.MutableClock clock = new PeerTesting.MutableClock(Instant.now());
+    private final ManualClock clock = new ManualClock(Instant.now());
     private final InMemoryChunkStore chunksB = new InMemoryChunkStore();
     private SqliteManifestStore manifestsB;
     private WebServer server;

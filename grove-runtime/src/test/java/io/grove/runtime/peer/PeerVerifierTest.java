@@ -1,5 +1,7 @@
 package io.grove.runtime.peer;
 
+import io.grove.testing.ManualClock;
+
 import io.grove.api.CellId;
 import io.grove.api.transport.PeerRequest;
 import io.grove.runtime.cell.CellKeys;
@@ -26,7 +28,7 @@ class PeerVerifierTest {
     private CellKeys sender;
     private CellKeys receiver;
     private PeerTesting.TestMembership roster;
-    private final PeerTesting.MutableClock clock = new PeerTesting.MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
 
     @BeforeEach
     void keys() {
