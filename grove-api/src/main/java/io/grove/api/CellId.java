@@ -15,7 +15,7 @@ import java.security.NoSuchAlgorithmException;
  */
 public record CellId(String value) implements Comparable<CellId> {
     /** The base32 alphabet of RFC 4648. */
-    static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    static final String ALPHABET = Base32.ALPHABET;
     /** Length of the canonical form. */
     public static final int LENGTH = 56;
     private static final int GROUP = 13;
@@ -57,7 +57,7 @@ public record CellId(String value) implements Comparable<CellId> {
         if (ed25519PublicKey.length != 32) {
             throw new IllegalArgumentException("an Ed25519 public key has 32 bytes, not " + ed25519PublicKey.length);
         }
-        String data = base32(sha256(ed25519PublicKey));
+        String data = Base32.encode(sha256(ed25519PublicKey));
         StringBuilder id = new StringBuilder(LENGTH);
         for (int g = 0; g < 4; g++) {
             String group = data.substring(g * GROUP, (g + 1) * GROUP);
@@ -107,23 +107,6 @@ public record CellId(String value) implements Comparable<CellId> {
         return ALPHABET.charAt((n - remainder) % n);
     }
 
-    private static String base32(byte[] bytes) {
-        StringBuilder out = new StringBuilder((bytes.length * 8 + 4) / 5);
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : bytes) {
-            buffer = (buffer << 8) | (b & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                out.append(ALPHABET.charAt((buffer >> (bits - 5)) & 31));
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            out.append(ALPHABET.charAt((buffer << (5 - bits)) & 31));
-        }
-        return out.toString();
-    }
 
     private static byte[] sha256(byte[] data) {
         try {

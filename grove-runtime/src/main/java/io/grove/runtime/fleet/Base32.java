@@ -1,28 +1,17 @@
 package io.grove.runtime.fleet;
 
-/** RFC 4648 base32, upper case, unpadded; decoding accepts exactly the one spelling {@link #encode} writes. */
+/**
+ * RFC 4648 base32, upper case, unpadded ({@link io.grove.api.Base32} encodes); decoding accepts exactly the one
+ * spelling the encoder writes, and reports errors as {@link FleetFormatException}.
+ */
 final class Base32 {
-    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private static final String ALPHABET = io.grove.api.Base32.ALPHABET;
 
     private Base32() {
     }
 
     static String encode(byte[] bytes) {
-        StringBuilder out = new StringBuilder((bytes.length * 8 + 4) / 5);
-        int buffer = 0;
-        int bits = 0;
-        for (byte b : bytes) {
-            buffer = (buffer << 8) | (b & 0xff);
-            bits += 8;
-            while (bits >= 5) {
-                out.append(ALPHABET.charAt((buffer >> (bits - 5)) & 31));
-                bits -= 5;
-            }
-        }
-        if (bits > 0) {
-            out.append(ALPHABET.charAt((buffer << (5 - bits)) & 31));
-        }
-        return out.toString();
+        return io.grove.api.Base32.encode(bytes);
     }
 
     /** @throws FleetFormatException on a character outside the alphabet, an impossible length or non-zero spare bits */
