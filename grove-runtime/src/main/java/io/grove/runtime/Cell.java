@@ -11,7 +11,8 @@ import io.grove.runtime.config.GroveConfig;
 import io.grove.runtime.watch.FolderWatcher;
 import io.grove.runtime.files.Storage;
 import io.grove.runtime.http.ApiRouting;
-import io.grove.runtime.peer.NoMembership;
+import io.grove.runtime.fleet.RosterBook;
+import io.grove.runtime.fleet.SignedRoster;
 import io.grove.runtime.peer.PeerStack;
 import io.grove.runtime.peer.RosterSource;
 import io.grove.runtime.peer.SqliteManifestStore;
@@ -50,10 +51,11 @@ public final class Cell implements AutoCloseable {
     private final PluginInstances instances;
     private final Storage storage;
     private final FolderWatcher watcher;
+    private final RosterBook roster;
     private final WebServer server;
 
     private Cell(CellFolder folder, CellSettings settings, CellKeys keys, PluginRegistry plugins,
-                 PluginInstances instances, Storage storage, FolderWatcher watcher, WebServer server) {
+                 PluginInstances instances, Storage storage, FolderWatcher watcher, RosterBook roster, WebServer server) {
         this.folder = folder;
         this.settings = settings;
         this.keys = keys;
@@ -61,6 +63,7 @@ public final class Cell implements AutoCloseable {
         this.instances = instances;
         this.storage = storage;
         this.watcher = watcher;
+        this.roster = roster;
         this.server = server;
     }
 
@@ -106,8 +109,10 @@ public final class Cell implements AutoCloseable {
             ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins, storage.files(), store,
                     settings.maxApiBody());
             ApiRouting.Maintenance maintenance = new ApiRouting.Maintenance(storage.verifier(), storage.collector());
-            // Until the fleet layer provides the roster, no peer is a member and every peer request is refused.
-            PeerStack peer = PeerStack.of(keys, new NoMembership(), RosterSource.none(), store,
+            // The roster decides who may talk to this cell: before it joins or creates a fleet, nobody may.
+            RosterBook roster = new RosterBook(storage.database(), keys, Clock.systemUTC());
+            RosterSource rosterSource = () -> roster.current().map(SignedRoster::encode);
+            PeerStack peer = PeerStack.of(keys, roster, rosterSource, store,
                     new SqliteManifestStore(storage.database(), Clock.systemUTC()), Clock.systemUTC());
             WebServer server = WebServer.builder()
                     .shutdownHook(false)
@@ -120,7 +125,7 @@ public final class Cell implements AutoCloseable {
                             .routing(r -> ApiRouting.peer(r, peer.handler())))
                     .build();
             start(server, settings);
-            Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, watcher, server);
+            Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, watcher, roster, server);
             folder.recordServing(new ServeInfo(ProcessHandle.current().pid(), cell.apiUrl(), cell.peerPort(),
                     keys.cellId().value(), Instant.now().toString()));
             return cell;
@@ -218,6 +223,11 @@ public final class Cell implements AutoCloseable {
 
     public Storage storage() {
         return storage;
+    }
+
+    /** This cell's view of its fleet's roster (also what its peer socket checks senders against). */
+    public RosterBook roster() {
+        return roster;
     }
 
     /** The port the API socket listens on. */
