@@ -26,10 +26,6 @@ public final class FileIndex {
         this.jdbi = database.jdbi();
     }
 
-    /** A file's wrapped key, if the path was ever stored. */
-    public Optional<byte[]> wrappedFileKey(Handle h, String path) {
-        return h.createQuery("SELECT file_key FROM files WHERE path = ?").bind(0, path).mapTo(byte[].class).findOne();
-    }
 
     /** The versions of a path that no other version names as parent, newest first: more than one is a conflict. */
     public List<VersionInfo> heads(String path) {
@@ -94,11 +90,6 @@ public final class FileIndex {
                 .bind(0, chunk.hex()).map((rs, ctx) -> version(rs)).list());
     }
 
-    /** Whether a chunk is referenced by any version. */
-    public boolean isReferenced(Handle h, ChunkId chunk) {
-        return h.createQuery("SELECT 1 FROM version_chunks WHERE chunk_id = ? LIMIT 1")
-                .bind(0, chunk.hex()).mapTo(Integer.class).findOne().isPresent();
-    }
 
     /** Runs {@code work} in one transaction. */
     public <T, X extends Exception> T inTransaction(org.jdbi.v3.core.HandleCallback<T, X> work) throws X {
@@ -111,38 +102,7 @@ public final class FileIndex {
                 .bind(0, path).map((rs, ctx) -> version(rs)).findOne();
     }
 
-    /** Records a file's wrapped key the first time the path is stored. */
-    public void ensureFile(Handle h, String path, byte[] wrappedKey, long now) {
-        h.createUpdate("INSERT OR IGNORE INTO files (path, file_key, created_at) VALUES (?, ?, ?)")
-                .bind(0, path).bind(1, wrappedKey).bind(2, now).execute();
-    }
 
-    /** Inserts a sealed manifest and the version it describes, with its chunk references. */
-    public void insertVersion(Handle h, SealedManifest sealed, Manifest m, long now) {
-        String id = sealed.id().hex();
-        h.createUpdate("INSERT INTO manifests (id, blob, author, stored_at) VALUES (?, ?, ?, ?)")
-                .bind(0, id).bind(1, sealed.bytes()).bind(2, m.author().value()).bind(3, now).execute();
-        h.createUpdate("""
-                        INSERT INTO versions (id, path, hlc, author, parent, size, mtime, media_type, tombstone,
-                                              chunk_count, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                .bind(0, id).bind(1, m.path()).bind(2, m.hlc()).bind(3, m.author().value())
-                .bind(4, m.parent().orElse(null)).bind(5, m.size()).bind(6, m.mtime()).bind(7, m.mediaType())
-                .bind(8, m.tombstone()).bind(9, m.chunks().size()).bind(10, now).execute();
-        if (m.chunks().isEmpty()) {
-            return;
-        }
-        PreparedBatch refs = h.prepareBatch("INSERT INTO version_chunks (version_id, seq, chunk_id) VALUES (?, ?, ?)");
-        PreparedBatch chunks = h.prepareBatch(
-                "INSERT OR IGNORE INTO chunks (id, stored_length, plain_length, first_seen) VALUES (?, ?, ?, ?)");
-        int seq = 0;
-        for (ChunkEntry c : m.chunks()) {
-            refs.bind(0, id).bind(1, seq++).bind(2, c.id().hex()).add();
-            chunks.bind(0, c.id().hex()).bind(1, c.storedLength()).bind(2, c.plainLength()).bind(3, now).add();
-        }
-        refs.execute();
-        chunks.execute();
-    }
 
     /**
      * What a commit needs to know of a path that exists: its current version and wrapped file key.
@@ -233,21 +193,12 @@ public final class FileIndex {
                 .one());
     }
 
-    /** Every chunk id some version references (the garbage collector's reference set). */
-    public Set<String> referencedChunks(Handle h) {
-        return Set.copyOf(h.createQuery("SELECT DISTINCT chunk_id FROM version_chunks").mapTo(String.class).list());
-    }
 
     /** Number of versions (to tell an empty index from an unreadable one). */
     public long versionCount(Handle h) {
         return h.createQuery("SELECT COUNT(*) FROM versions").mapTo(Long.class).one();
     }
 
-    /** Forgets chunks no version references any more (after the collector deleted them). */
-    public void forgetChunk(Handle h, ChunkId id) {
-        h.createUpdate("DELETE FROM chunks WHERE id = ? AND NOT EXISTS (SELECT 1 FROM version_chunks WHERE chunk_id = ?)")
-                .bind(0, id.hex()).bind(1, id.hex()).execute();
-    }
 
     /**
      * Which of {@code ids} a version references or the {@code chunks} table lists: what the garbage collector keeps.

@@ -166,8 +166,7 @@ class VerifierTest {
         SealedManifest sealed = ManifestCodec.seal(manifest, other, fileKey, wrapped);
         FileIndex index = cell.storage().index();
         index.inTransaction(h -> {
-            index.ensureFile(h, "foreign.txt", wrapped, 1);
-            index.insertVersion(h, sealed, manifest, 1);
+            index.insertAll(h, List.of(new FileIndex.NewRow(sealed, manifest, wrapped)), 1);
             return null;
         });
 
