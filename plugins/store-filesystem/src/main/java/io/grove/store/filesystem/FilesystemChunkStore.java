@@ -145,12 +145,17 @@ public final class FilesystemChunkStore implements ChunkStore {
             write(temp, data, length, fsync);
             return commit(id, temp, target, length);
         } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
+            discard(temp, e);
             throw e;
+        }
+    }
+
+    /** Deletes a temporary file after a failure, keeping any cleanup error with the failure. */
+    private static void discard(Path temp, Throwable failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
         }
     }
 
@@ -490,11 +495,7 @@ public final class FilesystemChunkStore implements ChunkStore {
                 // A racing put of the same id already returned false trusting this one, so the batch cannot commit.
                 putFailed = true;
                 if (temp != null) {
-                    try {
-                        Files.deleteIfExists(temp);
-                    } catch (IOException cleanup) {
-                        e.addSuppressed(cleanup);
-                    }
+                    discard(temp, e);
                 }
                 throw e;
             }
