@@ -175,7 +175,7 @@ public final class Cell implements AutoCloseable {
         }
         Path home = watch.path("home").filter(p -> !watch.string("home", "").isBlank())
                 .or(() -> Optional.ofNullable(environment.get("GROVE_HOME")).filter(h -> !h.isBlank()).map(Path::of))
-                .orElse(Path.of(System.getProperty("user.home"), "GroveHome"));
+                .orElse(CellFolder.userHome(environment).resolve("GroveHome"));
         FolderWatcher watcher;
         try {
             watcher = new FolderWatcher(home, folders, storage.files(), watch.duration("debounce", Duration.ofSeconds(2)),

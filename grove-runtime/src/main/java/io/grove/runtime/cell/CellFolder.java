@@ -36,7 +36,7 @@ public final class CellFolder {
         this.dir = dir.toAbsolutePath().normalize();
     }
 
-    /** The folder named by {@code --dir}, else {@code $GROVE_DIR}, else {@code ~/.grove}. */
+    /** The folder named by {@code --dir}, else {@code $GROVE_DIR}, else {@code ~/.grove} ({@code $HOME/.grove}). */
     public static CellFolder locate(Optional<Path> explicit, Map<String, String> environment) {
         if (explicit.isPresent()) {
             return new CellFolder(explicit.get());
@@ -45,7 +45,16 @@ public final class CellFolder {
         if (env != null && !env.isBlank()) {
             return new CellFolder(Path.of(env));
         }
-        return new CellFolder(Path.of(System.getProperty("user.home"), ".grove"));
+        return new CellFolder(userHome(environment).resolve(".grove"));
+    }
+
+    /**
+     * The user's home folder: {@code $HOME} when set (what {@code ~} means in a shell; the JVM's {@code user.home}
+     * comes from the password database and ignores it), else {@code user.home}.
+     */
+    public static Path userHome(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
     }
 
     public Path dir() {

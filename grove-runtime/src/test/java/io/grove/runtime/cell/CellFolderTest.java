@@ -86,4 +86,14 @@ class CellFolderTest {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp-"));
         }
     }
+
+    @Test
+    void theDefaultFolderFollowsDirThenGroveDirThenHome() {
+        assertThat(CellFolder.locate(Optional.of(tmp.resolve("x")), java.util.Map.of("GROVE_DIR", "/elsewhere")).dir())
+                .isEqualTo(tmp.resolve("x"));
+        assertThat(CellFolder.locate(Optional.empty(), java.util.Map.of("GROVE_DIR", tmp.resolve("g").toString(),
+                "HOME", "/home/someone")).dir()).isEqualTo(tmp.resolve("g"));
+        assertThat(CellFolder.locate(Optional.empty(), java.util.Map.of("HOME", tmp.toString())).dir())
+                .isEqualTo(tmp.resolve(".grove"));
+    }
 }
