@@ -109,8 +109,7 @@ final class ContentWriter {
 
     /** Starts reading bytes {@code [from, to)} of {@code manifest}'s content. */
     Stream open(Manifest manifest, long from, long to) throws IOException {
-        Stream stream = new Stream(manifest, from, to);
-        return stream;
+        return new Stream(manifest, from, to);
     }
 
     /** Reads, verifies and decrypts one chunk. */

@@ -337,38 +337,32 @@ public final class FileService {
         commitLock.lock();
         try {
             Map<String, FileIndex.Head> heads = index.heads(versions.stream().map(NewVersion::path).distinct().toList());
-            Map<String, byte[]> newKeys = new HashMap<>();
+            Map<String, byte[]> fileKeysByPath = new HashMap<>();
+            Map<String, byte[]> wrappedByPath = new HashMap<>();
+            Map<String, Future<FileIndex.NewRow>> latest = new HashMap<>();
             List<Future<FileIndex.NewRow>> sealing = new ArrayList<>(versions.size());
-            Map<String, String> parents = new HashMap<>();
             for (NewVersion v : versions) {
                 FileIndex.Head head = heads.get(v.path());
-                byte[] wrapped = head != null ? head.wrappedKey()
-                        : newKeys.computeIfAbsent(v.path(), p -> fileKeys.wrap(FileKeys.newKey()));
-                Optional<String> parent = Optional.ofNullable(parents.get(v.path()))
-                        .or(() -> head == null ? Optional.empty() : head.current());
+                byte[] wrapped = wrappedByPath.computeIfAbsent(v.path(), p -> {
+                    byte[] key = head != null ? unwrap(head.wrappedKey(), p) : FileKeys.newKey();
+                    fileKeysByPath.put(p, key);
+                    return head != null ? head.wrappedKey() : fileKeys.wrap(key);
+                });
+                byte[] fileKey = fileKeysByPath.get(v.path());
+                // A path twice in one group (rare): the later version's parent is the earlier one, so wait for it.
+                Future<FileIndex.NewRow> earlier = latest.get(v.path());
+                Optional<String> parent = earlier != null ? Optional.of(await(earlier).sealed().id().hex())
+                        : head == null ? Optional.empty() : head.current();
                 Manifest manifest = new Manifest(v.path(), v.size(), v.mtime(), v.mediaType(), v.chunks(), parent,
                         tombstone, hlc.now(), keys.cellId());
-                sealing.add(workers.submit(() -> {
-                    SealedManifest sealed = ManifestCodec.seal(manifest, keys, unwrap(wrapped, v.path()), wrapped);
-                    return new FileIndex.NewRow(sealed, manifest, wrapped);
-                }));
-                // A path twice in one group: the second version's parent is the first.
-                parents.put(v.path(), "pending:" + (sealing.size() - 1));
+                Future<FileIndex.NewRow> sealed = workers.submit(() ->
+                        new FileIndex.NewRow(ManifestCodec.seal(manifest, keys, fileKey, wrapped), manifest, wrapped));
+                sealing.add(sealed);
+                latest.put(v.path(), sealed);
             }
             List<FileIndex.NewRow> rows = new ArrayList<>(sealing.size());
-            for (int i = 0; i < sealing.size(); i++) {
-                FileIndex.NewRow row = await(sealing.get(i));
-                Optional<String> parent = row.manifest().parent();
-                if (parent.isPresent() && parent.get().startsWith("pending:")) {
-                    // Re-seal with the real parent id, now known (rare: only a path repeated within one group).
-                    FileIndex.NewRow first = rows.get(Integer.parseInt(parent.get().substring(8)));
-                    Manifest m = row.manifest();
-                    Manifest fixed = new Manifest(m.path(), m.size(), m.mtime(), m.mediaType(), m.chunks(),
-                            Optional.of(first.sealed().id().hex()), m.tombstone(), m.hlc(), m.author());
-                    row = new FileIndex.NewRow(ManifestCodec.seal(fixed, keys, unwrap(row.wrappedKey(), m.path()),
-                            row.wrappedKey()), fixed, row.wrappedKey());
-                }
-                rows.add(row);
+            for (Future<FileIndex.NewRow> f : sealing) {
+                rows.add(await(f));
             }
             long now = clock.millis();
             index.inTransaction(h -> {

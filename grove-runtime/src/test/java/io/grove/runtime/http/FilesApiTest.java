@@ -284,4 +284,28 @@ class FilesApiTest {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp") || n.contains(".tmp-"));
         }
     }
+
+    @Test
+    void anArchiveNamingOnePathTwiceStoresTwoVersionsInOrder() throws Exception {
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(tar)) {
+            for (String content : List.of("first", "second")) {
+                byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("twice.txt");
+                entry.setSize(bytes.length);
+                out.putArchiveEntry(entry);
+                out.write(bytes);
+                out.closeArchiveEntry();
+            }
+        }
+        HttpResponse<String> response = cell.send(cell.request("/api/v1/archive?prefix=a")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(tar.toByteArray())).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        JsonNode history = json(cell.request("/api/v1/files/a/twice.txt/history").GET().build());
+        assertThat(history.path("versions")).hasSize(2);
+        assertThat(history.path("conflict").asBoolean()).isFalse();
+        assertThat(history.path("versions").get(0).path("parent").asText())
+                .isEqualTo(history.path("versions").get(1).path("version").asText());
+        assertThat(new String(get("a/twice.txt").body(), StandardCharsets.UTF_8)).isEqualTo("second");
+    }
 }
