@@ -12,10 +12,8 @@ import io.grove.runtime.watch.FolderWatcher;
 import io.grove.runtime.files.Storage;
 import io.grove.runtime.http.ApiRouting;
 import io.grove.runtime.fleet.RosterBook;
-import io.grove.runtime.fleet.SignedRoster;
 import io.grove.runtime.peer.PeerStack;
-import io.grove.runtime.peer.RosterSource;
-import io.grove.runtime.peer.SqliteManifestStore;
+import io.grove.runtime.peers.Network;
 import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
 import io.grove.runtime.plugin.PluginLoader;
@@ -51,11 +49,11 @@ public final class Cell implements AutoCloseable {
     private final PluginInstances instances;
     private final Storage storage;
     private final FolderWatcher watcher;
-    private final RosterBook roster;
+    private final Network network;
     private final WebServer server;
 
     private Cell(CellFolder folder, CellSettings settings, CellKeys keys, PluginRegistry plugins,
-                 PluginInstances instances, Storage storage, FolderWatcher watcher, RosterBook roster, WebServer server) {
+                 PluginInstances instances, Storage storage, FolderWatcher watcher, Network network, WebServer server) {
         this.folder = folder;
         this.settings = settings;
         this.keys = keys;
@@ -63,7 +61,7 @@ public final class Cell implements AutoCloseable {
         this.instances = instances;
         this.storage = storage;
         this.watcher = watcher;
-        this.roster = roster;
+        this.network = network;
         this.server = server;
     }
 
@@ -81,6 +79,7 @@ public final class Cell implements AutoCloseable {
         PluginInstances instances = null;
         Storage storage = null;
         FolderWatcher watcher = null;
+        Network network = null;
         try {
             List<String> created = folder.init(distribution.map(d -> d.resolve("conf").resolve("grove.yaml")));
             if (!created.isEmpty()) {
@@ -110,30 +109,31 @@ public final class Cell implements AutoCloseable {
                     settings.maxApiBody());
             ApiRouting.Maintenance maintenance = new ApiRouting.Maintenance(storage.verifier(), storage.collector());
             // The roster decides who may talk to this cell: before it joins or creates a fleet, nobody may.
-            RosterBook roster = new RosterBook(storage.database(), keys, Clock.systemUTC());
-            RosterSource rosterSource = () -> roster.current().map(SignedRoster::encode);
-            PeerStack peer = PeerStack.of(keys, roster, rosterSource, store,
-                    new SqliteManifestStore(storage.database(), Clock.systemUTC()), Clock.systemUTC());
+            network = Network.create(keys, settings.label(), storage.database(), store, instances, config.root(),
+                    Clock.systemUTC());
+            PeerStack peer = network.stack();
+            Network finalNetwork = network;
             WebServer server = WebServer.builder()
                     .shutdownHook(false)
                     .host(settings.apiBind())
                     .port(settings.apiPort())
                     .maxPayloadSize(settings.maxApiBody())
-                    .routing(r -> ApiRouting.api(r, services, maintenance))
+                    .routing(r -> ApiRouting.api(r, services, maintenance, new ApiRouting.Fleet(finalNetwork)))
                     .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
                             .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
                             .routing(r -> ApiRouting.peer(r, peer.handler())))
                     .build();
             start(server, settings);
-            Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, watcher, roster, server);
+            network.start(settings.peerBind(), server.port(PEER_SOCKET));
+            Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, watcher, network, server);
             folder.recordServing(new ServeInfo(ProcessHandle.current().pid(), cell.apiUrl(), cell.peerPort(),
                     keys.cellId().value(), Instant.now().toString()));
             return cell;
         } catch (IOException e) {
-            closeQuietly(watcher, storage, instances);
+            closeQuietly(network, watcher, storage, instances);
             throw new CellStartException("cannot use cell folder " + folder.dir() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(watcher, storage, instances);
+            closeQuietly(network, watcher, storage, instances);
             throw e;
         }
     }
@@ -227,7 +227,12 @@ public final class Cell implements AutoCloseable {
 
     /** This cell's view of its fleet's roster (also what its peer socket checks senders against). */
     public RosterBook roster() {
-        return roster;
+        return network.roster();
+    }
+
+    /** This cell's side of the fleet: transports, gossip, fleet operations. */
+    public Network network() {
+        return network;
     }
 
     /** The port the API socket listens on. */
@@ -252,6 +257,7 @@ public final class Cell implements AutoCloseable {
         if (watcher != null) {
             watcher.close();
         }
+        network.close();
         server.stop();
         storage.close();
         instances.close();
@@ -263,7 +269,10 @@ public final class Cell implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "cell {0} stopped", keys.cellId().shortForm());
     }
 
-    private static void closeQuietly(FolderWatcher watcher, Storage storage, PluginInstances instances) {
+    private static void closeQuietly(Network network, FolderWatcher watcher, Storage storage, PluginInstances instances) {
+        if (network != null) {
+            network.close();
+        }
         if (watcher != null) {
             watcher.close();
         }

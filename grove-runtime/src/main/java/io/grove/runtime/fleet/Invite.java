@@ -169,7 +169,8 @@ public record Invite(FleetId fleetId, byte[] leaderKey, List<String> routes, Rol
         return out;
     }
 
-    private static void requireRoute(String route) {
+    /** Checks that {@code route} is {@code host:port} as invites and rosters carry it. */
+    public static void requireRoute(String route) {
         if (route == null || route.length() > 255 || !ROUTE.matcher(route).matches()
                 || Integer.parseInt(route.substring(route.lastIndexOf(':') + 1)) > 65535) {
             throw new IllegalArgumentException("a route is host:port (ASCII, at most 255 characters), not " + route);

@@ -73,7 +73,15 @@ public final class InviteBook {
      * Admits the cell behind {@code request} if it proves an unused, unexpired invite of this fleet: marks the invite
      * used and adds the cell to the roster (the next seq). A refusal changes nothing.
      */
-    public synchronized Redemption redeem(JoinRequest request) {
+    public Redemption redeem(JoinRequest request) {
+        return redeem(request, List.of());
+    }
+
+    /**
+     * Like {@link #redeem(JoinRequest)}, recording {@code routes} — where the joining cell's peer socket can be
+     * reached, as it advertised them in its (signed) request — in its roster entry.
+     */
+    public synchronized Redemption redeem(JoinRequest request, List<String> routes) {
         Optional<SignedRoster> current = roster.current();
         if (current.isEmpty() || !current.get().roster().leader().equals(self.cellId())) {
             return new Redemption.Refused("this cell is not the leader of a fleet");
@@ -118,7 +126,7 @@ public final class InviteBook {
             return new Redemption.Refused("this invite code was already used; ask the leader for a new one");
         }
         Member member = new Member(joiner, request.signingKey(), request.agreementKey(), request.label(),
-                Role.valueOf(invite.role().toUpperCase(Locale.ROOT)), false);
+                Role.valueOf(invite.role().toUpperCase(Locale.ROOT)), false, routes);
         SignedRoster next;
         try {
             next = roster.add(member);

@@ -15,6 +15,7 @@ import java.util.function.UnaryOperator;
  * rosters with the same members are equal and encode to the same bytes.
  *
  * @param fleetId    the fleet this roster belongs to
+ * @param name       the fleet's human name (the same rules as a member label)
  * @param seq        version number, 1 for the founding roster, +1 for every change; at most 2^53 − 1 so that it is
  *                   exact as an RFC 8785 number
  * @param createdAt  when the leader made this version, epoch milliseconds, 0 to 2^53 − 1
@@ -22,7 +23,7 @@ import java.util.function.UnaryOperator;
  * @param members    the cells in the fleet, the leader included, unique ids, 1 to {@value #MAX_MEMBERS}
  * @param parameters fleet-wide settings
  */
-public record Roster(FleetId fleetId, long seq, long createdAt, CellId leader, List<Member> members,
+public record Roster(FleetId fleetId, String name, long seq, long createdAt, CellId leader, List<Member> members,
                      RosterParameters parameters) {
     /** The most members a roster lists. */
     public static final int MAX_MEMBERS = 1024;
@@ -32,9 +33,10 @@ public record Roster(FleetId fleetId, long seq, long createdAt, CellId leader, L
     public static final int MAX_LABEL = 64;
 
     public Roster {
-        if (fleetId == null || leader == null || members == null || parameters == null) {
-            throw new IllegalArgumentException("a roster needs a fleet id, a leader, members and parameters");
+        if (fleetId == null || name == null || leader == null || members == null || parameters == null) {
+            throw new IllegalArgumentException("a roster needs a fleet id, a name, a leader, members and parameters");
         }
+        requireLabel(name);
         if (seq < 1 || seq > MAX_SAFE_INTEGER) {
             throw new IllegalArgumentException("roster seq must be 1.." + MAX_SAFE_INTEGER + ", not " + seq);
         }
@@ -74,23 +76,23 @@ public record Roster(FleetId fleetId, long seq, long createdAt, CellId leader, L
 
     /** The next version with {@code change} applied to the member list. */
     Roster next(long now, UnaryOperator<List<Member>> change) {
-        return new Roster(fleetId, seq + 1, now, leader, change.apply(new ArrayList<>(members)), parameters);
+        return new Roster(fleetId, name, seq + 1, now, leader, change.apply(new ArrayList<>(members)), parameters);
     }
 
     /** The next version with other parameters. */
     Roster next(long now, RosterParameters newParameters) {
-        return new Roster(fleetId, seq + 1, now, leader, members, newParameters);
+        return new Roster(fleetId, name, seq + 1, now, leader, members, newParameters);
     }
 
     /** A label is what people see in lists: 1 to 64 characters, no control characters, no surrounding blanks. */
     static void requireLabel(String label) {
         if (label.isEmpty() || label.length() > MAX_LABEL || !label.strip().equals(label)) {
-            throw new IllegalArgumentException("a member label has 1.." + MAX_LABEL
+            throw new IllegalArgumentException("a label has 1.." + MAX_LABEL
                     + " characters without leading or trailing blanks");
         }
         // codePoints() yields an unpaired surrogate as itself; such a string has no UTF-8 form to sign.
         if (label.codePoints().anyMatch(c -> Character.isISOControl(c) || c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
-            throw new IllegalArgumentException("a member label has no control characters or unpaired surrogates");
+            throw new IllegalArgumentException("a label has no control characters or unpaired surrogates");
         }
     }
 }

@@ -30,6 +30,16 @@ public final class RosterBook implements Membership {
         this.current = loadCurrent();
     }
 
+    /** This cell's id. */
+    public CellId self() {
+        return self.cellId();
+    }
+
+    /** Whether this cell leads its fleet. */
+    public boolean isLeader() {
+        return current.map(r -> r.roster().leader().equals(self.cellId())).orElse(false);
+    }
+
     /** The fleet secrets of this cell's fleet. */
     public FleetSecrets secrets() {
         return secrets;
@@ -53,9 +63,19 @@ public final class RosterBook implements Membership {
      * @throws IllegalStateException when this cell is already in a fleet
      */
     public synchronized SignedRoster create(String label, RosterParameters parameters) {
+        return create("Grove fleet", label, List.of(), parameters);
+    }
+
+    /**
+     * Founds a fleet named {@code name} with this cell, named {@code label}, as leader and only member, advertising
+     * {@code routes} for its peer socket.
+     *
+     * @throws IllegalStateException when this cell is already in a fleet
+     */
+    public synchronized SignedRoster create(String name, String label, List<String> routes, RosterParameters parameters) {
         Member leader = new Member(self.cellId(), self.signingPublicKey(), self.agreementPublicKey(), label,
-                Role.MEMBER, false);
-        Roster roster = new Roster(FleetId.random(), 1, clock.millis(), self.cellId(), List.of(leader), parameters);
+                Role.MEMBER, false, routes);
+        Roster roster = new Roster(FleetId.random(), name, 1, clock.millis(), self.cellId(), List.of(leader), parameters);
         SignedRoster signed = RosterCodec.sign(roster, self);
         db.jdbi().useTransaction(h -> {
             requireNotPinned(h);
@@ -158,11 +178,27 @@ public final class RosterBook implements Membership {
         return change(roster -> {
             Member m = requireMember(roster, cell);
             return roster.next(clock.millis(), members -> {
-                members.replaceAll(x -> x.id().equals(cell)
-                        ? new Member(m.id(), m.signingKey(), m.agreementKey(), m.label(), m.role(), favourite) : x);
+                members.replaceAll(x -> x.id().equals(cell) ? m.withFavourite(favourite) : x);
                 return members;
             });
         });
+    }
+
+    /**
+     * Records the addresses a member advertises (leader only). Returns the new roster, or empty when they are the
+     * ones the roster already lists, so that a member repeating its addresses does not bump the seq.
+     */
+    public synchronized Optional<SignedRoster> setRoutes(CellId cell, List<String> routes) {
+        Member m = requireMember(current.orElseThrow(() -> new IllegalStateException("this cell is in no fleet")).roster(),
+                cell);
+        if (m.routes().equals(routes)) {
+            return Optional.empty();
+        }
+        Member changed = m.withRoutes(routes);
+        return Optional.of(change(roster -> roster.next(clock.millis(), members -> {
+            members.replaceAll(x -> x.id().equals(cell) ? changed : x);
+            return members;
+        })));
     }
 
     /** Changes the fleet parameters; leader only. */

@@ -24,9 +24,9 @@ public final class RosterCodec {
     /** The roster format version, the {@code v} field. */
     public static final int VERSION = 1;
     private static final Set<String> ROSTER_FIELDS =
-            Set.of("v", "fleet", "seq", "createdAt", "leader", "members", "parameters");
+            Set.of("v", "fleet", "name", "seq", "createdAt", "leader", "members", "parameters");
     private static final Set<String> MEMBER_FIELDS =
-            Set.of("id", "signingKey", "agreementKey", "label", "role", "favourite");
+            Set.of("id", "signingKey", "agreementKey", "label", "role", "favourite", "routes");
     private static final Set<String> PARAMETER_FIELDS =
             Set.of("replicationFactor", "syncIntervalSeconds", "healingGraceSeconds");
 
@@ -57,6 +57,7 @@ public final class RosterCodec {
         ObjectNode node = Json.mapper().createObjectNode();
         node.put("v", VERSION);
         node.put("fleet", r.fleetId().hex());
+        node.put("name", r.name());
         node.put("seq", r.seq());
         node.put("createdAt", r.createdAt());
         node.put("leader", r.leader().value());
@@ -69,6 +70,8 @@ public final class RosterCodec {
             member.put("label", m.label());
             member.put("role", m.role().name().toLowerCase(Locale.ROOT));
             member.put("favourite", m.favourite());
+            ArrayNode routes = member.putArray("routes");
+            m.routes().forEach(routes::add);
         }
         ObjectNode p = node.putObject("parameters");
         p.put("replicationFactor", r.parameters().replicationFactor());
@@ -101,7 +104,8 @@ public final class RosterCodec {
                     Math.toIntExact(StrictJson.integer(p, "replicationFactor")),
                     Duration.ofSeconds(StrictJson.integer(p, "syncIntervalSeconds")),
                     Duration.ofSeconds(StrictJson.integer(p, "healingGraceSeconds")));
-            return new Roster(new FleetId(StrictJson.text(n, "fleet")), StrictJson.integer(n, "seq"),
+            return new Roster(new FleetId(StrictJson.text(n, "fleet")), StrictJson.text(n, "name"),
+                    StrictJson.integer(n, "seq"),
                     StrictJson.integer(n, "createdAt"), new CellId(StrictJson.text(n, "leader")), members, parameters);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new FleetFormatException("invalid roster: " + e.getMessage(), e);
@@ -117,6 +121,21 @@ public final class RosterCodec {
         };
         return new Member(new CellId(StrictJson.text(m, "id")), StrictJson.bytes(m, "signingKey", 32),
                 StrictJson.bytes(m, "agreementKey", 32), StrictJson.text(m, "label"), parsed,
-                StrictJson.bool(m, "favourite"));
+                StrictJson.bool(m, "favourite"), routes(m));
+    }
+
+    private static List<String> routes(ObjectNode m) {
+        JsonNode array = StrictJson.array(m, "routes");
+        if (array.size() > Member.MAX_ROUTES) {
+            throw new FleetFormatException("a member advertises at most " + Member.MAX_ROUTES + " routes");
+        }
+        List<String> routes = new ArrayList<>(array.size());
+        for (JsonNode route : array) {
+            if (!route.isTextual()) {
+                throw new FleetFormatException("member routes are strings");
+            }
+            routes.add(route.textValue());
+        }
+        return routes;
     }
 }

@@ -10,6 +10,8 @@ import io.grove.runtime.files.MissingChunkException;
 import io.grove.runtime.gc.GarbageCollector;
 import io.grove.runtime.manifest.InvalidPathException;
 import io.grove.runtime.peer.PeerHandler;
+import io.grove.runtime.peers.Network;
+import io.grove.runtime.peers.PeersView;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.grove.runtime.plugin.PluginRegistry;
@@ -33,21 +35,31 @@ public final class ApiRouting {
                            long maxBody) {
     }
 
+    /** The fleet a cell exposes on its API socket ({@code /api/v1/fleet}, {@code /api/v1/peers}). */
+    public record Fleet(Network network) {
+    }
+
     /** The maintenance operations a cell exposes on its API socket: verification and garbage collection. */
     public record Maintenance(Verifier verifier, GarbageCollector collector) {
     }
 
     /** Configures the API socket without the maintenance endpoints ({@code /api/v1/verify}, {@code /api/v1/gc}). */
     public static void api(HttpRouting.Builder routing, Services services) {
-        api(routing, services, Optional.empty());
+        api(routing, services, Optional.empty(), Optional.empty());
     }
 
     /** Configures the API socket: REST under {@code /api/v1} (bearer token), the dashboard at {@code /}. */
     public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance) {
-        api(routing, services, Optional.of(maintenance));
+        api(routing, services, Optional.of(maintenance), Optional.empty());
     }
 
-    private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance) {
+    /** Configures the API socket with maintenance and fleet endpoints. */
+    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, Fleet fleet) {
+        api(routing, services, Optional.of(maintenance), Optional.of(fleet));
+    }
+
+    private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance,
+                            Optional<Fleet> fleet) {
         routing.addFilter((chain, req, res) -> {
             // The dashboard and API never need to be framed, sniffed or to leak their URLs.
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -66,6 +78,11 @@ public final class ApiRouting {
         maintenance.ifPresent(m -> {
             routing.register("/api/v1/verify", new VerifyService(m.verifier()));
             routing.register("/api/v1/gc", new GcService(m.collector()));
+        });
+        fleet.ifPresent(f -> {
+            FleetApiService service = new FleetApiService(f.network().fleet(), new PeersView(f.network()));
+            routing.register("/api/v1/fleet", service.fleetRoutes());
+            routing.register("/api/v1/peers", service.peerRoutes());
         });
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));

@@ -63,6 +63,22 @@ public final class PeerClient {
         return signer.verify(route.peer(), request, response);
     }
 
+    /**
+     * Sends one request to a cell known by its key rather than the roster (the leader of an invite, while joining)
+     * and returns the verified response, whatever its status; the caller closes it.
+     */
+    public VerifiedResponse exchange(Route route, byte[] responderKey, PeerRequest request) throws IOException {
+        Transport transport = transports.apply(route.transport()).orElseThrow(() ->
+                new IOException("no running transport " + route.transport() + " for route " + route.address()));
+        PeerResponse response = transport.exchange(route, request, timeout);
+        return signer.verify(route.peer(), responderKey, request, response);
+    }
+
+    /** The signer of this client's requests. */
+    public PeerSigner signer() {
+        return signer;
+    }
+
     /** Sends an in-memory body and returns the verified 200 body, bounded by {@code maxReply} bytes. */
     public byte[] call(Route route, String operation, byte[] body, long maxReply) throws IOException {
         try (VerifiedResponse response = ok(operation, exchange(route, signer.request(route.peer(), operation, body)))) {

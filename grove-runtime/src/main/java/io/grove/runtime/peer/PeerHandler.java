@@ -47,8 +47,9 @@ public final class PeerHandler {
         PeerOperation operation = operations.get(request.operation());
         try {
             // Unknown operations are verified too (with the smallest limit), so strangers learn nothing from 404s.
-            VerifiedRequest verified = verifier.verify(request,
-                    operation == null ? PeerOperations.SMALL_BODY_BYTES : operation.maxBodyBytes());
+            VerifiedRequest verified = operation instanceof StrangerOperation stranger
+                    ? verifier.verifyStranger(request, stranger.maxBodyBytes(), stranger::claimant)
+                    : verifier.verify(request, operation == null ? PeerOperations.SMALL_BODY_BYTES : operation.maxBodyBytes());
             if (operation == null) {
                 throw new PeerRejection(PeerRejection.Code.UNKNOWN_OPERATION, "this cell does not serve "
                         + request.operation() + " (" + PeerProtocol.VERSION + "); see docs/protocol.md");

@@ -2,6 +2,7 @@ package io.grove.runtime.peer;
 
 import io.grove.api.ChunkId;
 import io.grove.api.store.ChunkPage;
+import io.grove.runtime.fleet.Invite;
 
 import java.util.List;
 
@@ -24,9 +25,21 @@ public final class PeerMessages {
      * @param versions   protocol versions, e.g. {@code ["grove-peer/1"]}, 1 to 8
      * @param rosterSeq  the roster's sequence number, 0 before any
      * @param rosterHash hex SHA-256 of the signed roster, empty before any
+     * @param routes     where the sender's peer socket can be reached ({@code host:port}), at most 8; the leader
+     *                   records a member's in the roster
      */
-    public record Hello(List<String> versions, long rosterSeq, String rosterHash) {
+    public record Hello(List<String> versions, long rosterSeq, String rosterHash, List<String> routes) {
+        /** A hello that advertises no routes. */
+        public Hello(List<String> versions, long rosterSeq, String rosterHash) {
+            this(versions, rosterSeq, rosterHash, List.of());
+        }
+
         public Hello {
+            if (routes == null || routes.size() > Invite.MAX_ROUTES) {
+                throw new IllegalArgumentException("routes: at most " + Invite.MAX_ROUTES + " host:port addresses");
+            }
+            routes.forEach(Invite::requireRoute);
+            routes = List.copyOf(routes);
             if (versions == null || versions.isEmpty() || versions.size() > 8
                     || versions.stream().anyMatch(v -> v == null || v.length() > 32)) {
                 throw new IllegalArgumentException("versions: 1 to 8 names of at most 32 characters");

@@ -4,6 +4,7 @@ import io.grove.api.ChunkId;
 import io.grove.api.store.ChunkCursor;
 import io.grove.api.store.ChunkPage;
 import io.grove.api.store.ChunkStore;
+import io.grove.runtime.fleet.Member;
 import io.grove.runtime.fleet.Membership;
 import io.grove.runtime.json.Json;
 
@@ -39,12 +40,23 @@ public final class PeerOperations {
     /** Every operation this version serves. */
     public static List<PeerOperation> standard(Membership membership, RosterSource roster, ChunkStore chunks,
                                                ManifestStore manifests) {
+        return standard(membership, roster, chunks, manifests, (sender, hello) -> List.of());
+    }
+
+    /**
+     * Every operation this version serves; {@code hellos} hears each {@code hello} (the fleet layer pulls a newer
+     * roster from its sender and the leader records the routes it advertises) and names this cell's own routes
+     * for the answer.
+     */
+    public static List<PeerOperation> standard(Membership membership, RosterSource roster, ChunkStore chunks,
+                                               ManifestStore manifests, HelloListener hellos) {
         return List.of(
                 new Simple("hello", SMALL_BODY_BYTES, request -> {
-                    read(request, PeerMessages.Hello.class);
+                    PeerMessages.Hello theirs = read(request, PeerMessages.Hello.class);
+                    List<String> routes = hellos.heard(request.sender(), theirs);
                     Membership.RosterStamp stamp = membership.stamp();
                     return PeerReply.json(new PeerMessages.Hello(List.of(PeerProtocol.VERSION), stamp.seq(),
-                            stamp.hash()));
+                            stamp.hash(), routes));
                 }),
                 new Simple("roster.get", 0, request -> {
                     request.bytes();
@@ -104,6 +116,17 @@ public final class PeerOperations {
                             .orElseGet(() -> PeerReply.problem(404, "manifest-not-found",
                                     "this cell does not hold manifest " + id));
                 }));
+    }
+
+    /** Hears the {@code hello}s members send; must return quickly (schedule work, do not do it). */
+    @FunctionalInterface
+    public interface HelloListener {
+        /**
+         * @param sender the member that said hello
+         * @param hello  what it said
+         * @return this cell's own routes, for the answer
+         */
+        List<String> heard(Member sender, PeerMessages.Hello hello);
     }
 
     /**

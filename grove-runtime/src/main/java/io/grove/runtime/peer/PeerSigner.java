@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * This cell's side of the protocol's signatures: signs outgoing requests and the responses it gives, and verifies
@@ -99,24 +100,39 @@ public final class PeerSigner {
      * @throws PeerRejection when any of that fails; the response is then closed
      */
     public VerifiedResponse verify(CellId expectedResponder, PeerRequest request, PeerResponse response) {
+        Optional<Member> responder = membership.member(expectedResponder);
+        if (responder.isEmpty()) {
+            closeQuietly(response);
+            throw new PeerRejection(PeerRejection.Code.NOT_MEMBER, expectedResponder.shortForm() + " is not in the roster");
+        }
+        return verify(expectedResponder, responder.get().signingKey(), request, response);
+    }
+
+    /**
+     * Verifies that {@code response} was signed with {@code responderKey} by {@code expectedResponder} for
+     * {@code request} and recently — for answers from a cell this one knows outside any roster (the leader named by
+     * an invite code, while joining).
+     *
+     * @throws PeerRejection when any of that fails; the response is then closed
+     */
+    public VerifiedResponse verify(CellId expectedResponder, byte[] responderKey, PeerRequest request,
+                                   PeerResponse response) {
         try {
             SignedHeaders signed = SignedHeaders.ofResponse(response.headers());
-            if (!signed.signer().equals(expectedResponder)) {
+            if (!signed.signer().equals(expectedResponder) || !CellId.ofPublicKey(responderKey).equals(expectedResponder)) {
                 throw new PeerRejection(PeerRejection.Code.BAD_SIGNATURE, "answered by "
                         + signed.signer().shortForm() + ", not " + expectedResponder.shortForm());
             }
-            Member responder = membership.member(signed.signer()).orElseThrow(() -> new PeerRejection(
-                    PeerRejection.Code.NOT_MEMBER, signed.signer().shortForm() + " is not in the roster"));
             if (!signed.nonce().equals(request.headers().get(PeerProtocol.NONCE))) {
                 throw new PeerRejection(PeerRejection.Code.REPLAY, "the response answers another request");
             }
             checkWindow(clock, signed.timestamp());
             byte[] base = SignedHeaders.responseBase(response.status(), signed.signer(), signed.nonce(),
                     signed.timestamp(), signed.digest());
-            if (!Signatures.verify(responder.signingKey(), PeerProtocol.RESPONSE_LABEL, base, signed.signature())) {
+            if (!Signatures.verify(responderKey, PeerProtocol.RESPONSE_LABEL, base, signed.signature())) {
                 throw new PeerRejection(PeerRejection.Code.BAD_SIGNATURE, "response signature does not verify");
             }
-            return new VerifiedResponse(response.status(), responder.id(), signed.digest(), response.bodyLength(),
+            return new VerifiedResponse(response.status(), expectedResponder, signed.digest(), response.bodyLength(),
                     new DigestCheckingInputStream(response.body(), response.bodyLength(), signed.digest()));
         } catch (PeerRejection e) {
             closeQuietly(response);

@@ -5,6 +5,8 @@ import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.fleet.Membership;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A cell's peer protocol, wired: one signer, one verifier with its nonce cache, and the handler serving the
@@ -24,10 +26,22 @@ public record PeerStack(PeerSigner signer, PeerVerifier verifier, PeerHandler ha
     /** Wires the protocol for a cell. */
     public static PeerStack of(CellKeys keys, Membership membership, RosterSource roster, ChunkStore chunks,
                                ManifestStore manifests, Clock clock) {
+        return of(keys, membership, roster, chunks, manifests, clock, (sender, hello) -> List.of(), List.of());
+    }
+
+    /**
+     * Wires the protocol for a cell, with a listener for {@code hello}s and operations of other layers (the fleet's
+     * {@code fleet.join} and {@code fleet.secrets}) besides the standard ones.
+     */
+    public static PeerStack of(CellKeys keys, Membership membership, RosterSource roster, ChunkStore chunks,
+                               ManifestStore manifests, Clock clock, PeerOperations.HelloListener hellos,
+                               List<PeerOperation> extra) {
         PeerSigner signer = new PeerSigner(keys, membership, clock);
         PeerVerifier verifier = new PeerVerifier(keys.cellId(), membership, clock, NonceCache.standard());
-        PeerHandler handler = new PeerHandler(verifier, signer,
-                PeerOperations.standard(membership, roster, chunks, manifests));
+        List<PeerOperation> operations = new ArrayList<>(PeerOperations.standard(membership, roster, chunks, manifests,
+                hellos));
+        operations.addAll(extra);
+        PeerHandler handler = new PeerHandler(verifier, signer, operations);
         return new PeerStack(signer, verifier, handler);
     }
 }

@@ -6,8 +6,11 @@ import io.grove.runtime.crypto.Signatures;
 import io.grove.runtime.fleet.Member;
 import io.grove.runtime.fleet.Membership;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * Checks every incoming peer request before anything acts on it, cheapest check first: headers well-formed, body
@@ -63,5 +66,45 @@ public final class PeerVerifier {
         nonces.remember(sender.id(), signed.nonce(), Instant.ofEpochMilli(signed.timestamp()), clock.instant());
         return new VerifiedRequest(sender, request.operation(), signed.nonce(), signed.digest(), request.bodyLength(),
                 new DigestCheckingInputStream(request.body(), request.bodyLength(), signed.digest()));
+    }
+
+    /**
+     * Verifies a request to an operation that cells outside the roster may call ({@link StrangerOperation}, such as
+     * {@code fleet.join}). The sender's keys come from the body, so the (small) body is read and checked against
+     * the signed digest first; then the claimed identity must be the signing cell, the timestamp in the window, the
+     * signature valid under the claimed key and the nonce unseen — the same checks as for members, in the order the
+     * body allows. A current member is verified by {@link #verify} as usual.
+     *
+     * @param maxBodyBytes at most {@link PeerOperations#SMALL_BODY_BYTES} × 4: the body is held in memory
+     * @param claimant     reads the claimed identity from the body; throws {@link PeerRejection} (malformed)
+     * @throws PeerRejection when any check fails; nothing is remembered then
+     */
+    public VerifiedRequest verifyStranger(PeerRequest request, long maxBodyBytes, Function<byte[], Member> claimant)
+            throws IOException {
+        SignedHeaders signed = SignedHeaders.ofRequest(request.headers());
+        if (membership.member(signed.signer()).isPresent()) {
+            return verify(request, maxBodyBytes);
+        }
+        long limit = Math.min(maxBodyBytes, 4L * PeerOperations.SMALL_BODY_BYTES);
+        if (request.bodyLength() > limit) {
+            throw new PeerRejection(PeerRejection.Code.TOO_LARGE, request.operation() + " accepts at most " + limit
+                    + " body bytes, not " + request.bodyLength());
+        }
+        PeerSigner.checkWindow(clock, signed.timestamp());
+        byte[] body = new DigestCheckingInputStream(request.body(), request.bodyLength(), signed.digest()).readAllBytes();
+        Member claimed = claimant.apply(body);
+        if (!claimed.id().equals(signed.signer())) {
+            throw new PeerRejection(PeerRejection.Code.BAD_SIGNATURE, "the request is signed as "
+                    + signed.signer().shortForm() + " but its body speaks for " + claimed.id().shortForm());
+        }
+        byte[] base = SignedHeaders.requestBase(request.operation(), signed.signer(), self, signed.timestamp(),
+                signed.nonce(), signed.digest());
+        if (!Signatures.verify(claimed.signingKey(), PeerProtocol.REQUEST_LABEL, base, signed.signature())) {
+            throw new PeerRejection(PeerRejection.Code.BAD_SIGNATURE, "signature of " + claimed.id().shortForm()
+                    + " does not verify (wrong key, altered header, or addressed to another cell)");
+        }
+        nonces.remember(claimed.id(), signed.nonce(), Instant.ofEpochMilli(signed.timestamp()), clock.instant());
+        return new VerifiedRequest(claimed, request.operation(), signed.nonce(), signed.digest(), body.length,
+                new ByteArrayInputStream(body));
     }
 }

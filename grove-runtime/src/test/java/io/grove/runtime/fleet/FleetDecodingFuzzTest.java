@@ -129,7 +129,7 @@ class FleetDecodingFuzzTest {
         byte[] k2 = bytes(32, 2);
         Member a = new Member(CellId.ofPublicKey(k1), k1, bytes(32, 3), "laptop", Role.MEMBER, true);
         Member b = new Member(CellId.ofPublicKey(k2), k2, bytes(32, 4), "nas ☃", Role.FRIEND, false);
-        Roster roster = new Roster(FleetId.random(), 7, 1_740_830_400_000L, a.id(), List.of(a, b),
+        Roster roster = new Roster(FleetId.random(), "fuzz fleet", 7, 1_740_830_400_000L, a.id(), List.of(a, b),
                 new RosterParameters(3, Duration.ofMinutes(5), Duration.ofHours(1)));
         return new SignedRoster(roster, RosterCodec.payload(roster), bytes(64, 5)).encode();
     }

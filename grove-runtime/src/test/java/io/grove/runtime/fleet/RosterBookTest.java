@@ -122,7 +122,7 @@ class RosterBookTest {
         SignedRoster v1 = leader.book().create("laptop", RosterParameters.DEFAULTS);
         join(bob, v1);
         // Same leader key, another fleet: a cell that founded two fleets cannot mix them.
-        Roster other = new Roster(FleetId.random(), 5, clock.millis(), leader.keys().cellId(), v1.roster().members(),
+        Roster other = new Roster(FleetId.random(), "other fleet", 5, clock.millis(), leader.keys().cellId(), v1.roster().members(),
                 RosterParameters.DEFAULTS);
 
         RosterBook.Outcome outcome = bob.book().apply(RosterCodec.sign(other, leader.keys()));

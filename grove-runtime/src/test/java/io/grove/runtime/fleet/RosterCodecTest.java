@@ -75,7 +75,7 @@ class RosterCodecTest {
     @Test
     void rejectsDuplicateMembersALeaderOutsideTheRosterAndIdsThatDoNotMatchKeys() {
         Member leaderMember = signed.roster().leaderMember();
-        assertThatThrownBy(() -> new Roster(signed.roster().fleetId(), 3, 0, leaderMember.id(),
+        assertThatThrownBy(() -> new Roster(signed.roster().fleetId(), signed.roster().name(), 3, 0, leaderMember.id(),
                 List.of(leaderMember, leaderMember), RosterParameters.DEFAULTS)).hasMessageContaining("listed twice");
         String text = new String(signed.encode(), StandardCharsets.UTF_8);
         String bobId = bob.keys().cellId().value();

@@ -1,0 +1,163 @@
+package io.grove.runtime.peers;
+
+import io.grove.api.store.ChunkStore;
+import io.grove.api.transport.Transport;
+import io.grove.runtime.cell.CellKeys;
+import io.grove.runtime.config.ConfigException;
+import io.grove.runtime.config.ConfigNode;
+import io.grove.runtime.db.Database;
+import io.grove.runtime.fleet.InviteBook;
+import io.grove.runtime.fleet.RosterBook;
+import io.grove.runtime.fleet.SignedRoster;
+import io.grove.runtime.peer.PeerClient;
+import io.grove.runtime.peer.PeerStack;
+import io.grove.runtime.peer.PeerTransportHost;
+import io.grove.runtime.peer.RosterSource;
+import io.grove.runtime.peer.SqliteManifestStore;
+import io.grove.runtime.plugin.PluginInstances;
+import io.grove.runtime.plugin.PluginKind;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A cell's side of the fleet, wired: the roster and invites, the peer protocol with the fleet's operations, the
+ * running transports, roster gossip and the {@link FleetService}. Created before the sockets start ({@link #stack()}
+ * serves the peer socket); {@link #start} runs once the peer port is known.
+ */
+public final class Network implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Network.class.getName());
+
+    private final RosterBook roster;
+    private final PeerStack stack;
+    private final Map<String, Transport> transports;
+    private final Peers peers;
+    private final RosterGossip gossip;
+    private final FleetService fleet;
+    private final AtomicReference<List<String>> ownRoutes;
+    private final List<String> advertise;
+
+    private Network(RosterBook roster, PeerStack stack, Map<String, Transport> transports, Peers peers,
+                    RosterGossip gossip, FleetService fleet, AtomicReference<List<String>> ownRoutes,
+                    List<String> advertise) {
+        this.roster = roster;
+        this.stack = stack;
+        this.transports = transports;
+        this.peers = peers;
+        this.gossip = gossip;
+        this.fleet = fleet;
+        this.ownRoutes = ownRoutes;
+        this.advertise = advertise;
+    }
+
+    /**
+     * Wires the fleet for a cell.
+     *
+     * @param config the configuration root ({@code peer.advertise}, {@code fleet.gossip-interval},
+     *               {@code peer.timeout})
+     */
+    public static Network create(CellKeys keys, String label, Database db, ChunkStore store,
+                                 PluginInstances instances, ConfigNode config, Clock clock) {
+        RosterBook roster = new RosterBook(db, keys, clock);
+        InviteBook invites = new InviteBook(db, roster, keys, clock);
+        RosterSource rosterSource = () -> roster.current().map(SignedRoster::encode);
+        AtomicReference<RosterGossip> gossipRef = new AtomicReference<>();
+        AtomicReference<List<String>> ownRoutes = new AtomicReference<>(List.of());
+        PeerStack stack = PeerStack.of(keys, roster, rosterSource, store, new SqliteManifestStore(db, clock), clock,
+                (sender, hello) -> {
+                    RosterGossip g = gossipRef.get();
+                    return g == null ? ownRoutes.get() : g.heard(sender, hello);
+                },
+                FleetOperations.of(roster, invites, () -> {
+                    RosterGossip g = gossipRef.get();
+                    if (g != null) {
+                        g.spreadNow();
+                    }
+                }));
+        Map<String, Transport> transports = new LinkedHashMap<>();
+        Map<String, String> types = new LinkedHashMap<>();
+        for (PluginInstances.Instance instance : instances.all()) {
+            if (instance.kind() == PluginKind.TRANSPORT && instance.running()
+                    && instance.instance() instanceof Transport transport) {
+                transports.put(instance.id(), transport);
+                types.put(instance.id(), instance.type());
+            }
+        }
+        Duration timeout = config.duration("peer.timeout").orElse(Duration.ofSeconds(30));
+        PeerClient client = new PeerClient(stack.signer(), id -> Optional.ofNullable(transports.get(id)), timeout);
+        Peers peers = new Peers(keys.cellId(), transports, types, client, ownRoutes::get);
+        Duration interval = config.duration("fleet.gossip-interval").orElse(Duration.ofSeconds(30));
+        if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
+            throw new ConfigException(
+                    "configuration key 'fleet.gossip-interval' must be between 100ms and 1d");
+        }
+        RosterGossip gossip = new RosterGossip(roster, peers, clock, interval);
+        gossipRef.set(gossip);
+        FleetService fleet = new FleetService(keys, label, roster, invites, peers, gossip, clock);
+        return new Network(roster, stack, transports, peers, gossip, fleet, ownRoutes, config.list("peer.advertise"));
+    }
+
+    /** The peer protocol, for the peer socket. */
+    public PeerStack stack() {
+        return stack;
+    }
+
+    public RosterBook roster() {
+        return roster;
+    }
+
+    public Peers peers() {
+        return peers;
+    }
+
+    public FleetService fleet() {
+        return fleet;
+    }
+
+    /**
+     * Starts the transports and the gossip once the peer socket listens.
+     *
+     * @param peerBind the peer socket's bind address
+     * @param peerPort the port it listens on
+     */
+    public void start(String peerBind, int peerPort) {
+        List<String> routes = AdvertisedRoutes.of(advertise, peerBind, peerPort);
+        ownRoutes.set(routes);
+        PeerTransportHost host = new PeerTransportHost(peers.self(), () -> peerPort,
+                Peers.fromRoster(roster::member), stack.handler());
+        for (Map.Entry<String, Transport> t : transports.entrySet()) {
+            try {
+                t.getValue().start(host);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "transport " + t.getKey() + " failed to start", e);
+            }
+        }
+        gossip.start();
+        LOG.log(System.Logger.Level.INFO, "peer routes advertised: {0}; transports: {1}", routes, transports.keySet());
+    }
+
+    /** What is known of the routes to {@code peer} and its health, for {@link PeersView}. */
+    public Map<String, Object> health(io.grove.api.CellId peer) {
+        List<Map<String, Object>> routes = new java.util.ArrayList<>();
+        for (var route : peers.candidates(peer)) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("transport", route.transport());
+            r.put("address", route.address().toString());
+            routes.add(r);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("routes", routes);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        gossip.close();
+    }
+}
