@@ -60,6 +60,18 @@ final class ApiClient {
         }
     }
 
+    /** Sends {@code body} as JSON with {@code method} to {@code path}, expecting JSON back. */
+    JsonNode json(String method, String path, Object body) {
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new CliException("cannot write the request: " + e.getMessage());
+        }
+        return json(request(path).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+    }
+
     /** Sends a request and checks its status; the caller reads and closes the body. */
     HttpResponse<InputStream> send(HttpRequest request) {
         HttpResponse<InputStream> response;

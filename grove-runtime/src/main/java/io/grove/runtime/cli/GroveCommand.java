@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "Grove: a self-hosted, end-to-end encrypted storage fleet.",
         subcommands = {InitCommand.class, ServeCommand.class, PutCommand.class, GetCommand.class, LsCommand.class,
                 HistoryCommand.class, RestoreCommand.class, RmCommand.class, StatsCommand.class, VerifyCommand.class,
+                FleetCommand.class, InviteCommand.class, JoinCommand.class, RevokeCommand.class, PeersCommand.class,
+                FavouriteCommand.Mark.class, FavouriteCommand.Unmark.class,
                 CommandLine.HelpCommand.class})
 public final class GroveCommand implements Runnable {
     @CommandLine.Spec

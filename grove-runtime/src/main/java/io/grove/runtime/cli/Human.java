@@ -11,6 +11,12 @@ final class Human {
     private Human() {
     }
 
+    /** {@code text} without control characters (names from other cells must not drive the terminal). */
+    static String printable(String text) {
+        return text.codePoints().filter(c -> !Character.isISOControl(c))
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
+
     static String bytes(long n) {
         if (n < 1024) {
             return n + " B";

@@ -3,6 +3,7 @@ package io.grove.runtime.peers;
 import io.grove.api.CellId;
 import io.grove.api.transport.Route;
 import io.grove.api.transport.Transport;
+import io.grove.runtime.peer.PeerCallException;
 import io.grove.runtime.peer.PeerClient;
 
 import java.io.IOException;
@@ -97,7 +98,10 @@ public final class Peers {
         return routes;
     }
 
-    /** Calls {@code call} on the best route to {@code peer}, trying the next on failure. */
+    /**
+     * Calls {@code call} on the best route to {@code peer}, trying the next when a route fails. A signed refusal
+     * ({@link PeerCallException}) ends the call: the peer answered.
+     */
     public <T> T call(CellId peer, RouteCall<T> call) throws IOException {
         return chooser.call(peer, call);
     }
@@ -127,6 +131,8 @@ public final class Peers {
         for (Route route : routes) {
             try {
                 return call.on(route);
+            } catch (PeerCallException e) {
+                throw e; // the peer answered and refused: another route to it will not change its mind
             } catch (IOException e) {
                 if (failure == null) {
                     failure = new IOException("every route to " + peer.shortForm() + " failed", e);

@@ -132,6 +132,43 @@ class PeerVerifierTest {
         }
     }
 
+    @Test
+    void aStrangerIsVerifiedWithTheKeysItsBodyClaimsAndOnlyForThoseKeys() throws IOException {
+        CellKeys stranger = PeerTesting.keys(tmp.resolve("stranger"));
+        CellKeys other = PeerTesting.keys(tmp.resolve("other"));
+        NonceCache cache = new NonceCache(PeerProtocol.CLOCK_WINDOW, 10);
+        PeerVerifier verifier = new PeerVerifier(receiver.cellId(), roster, clock, cache);
+        PeerSigner signer = new PeerSigner(stranger, roster, clock);
+        byte[] body = "join me".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        // A stranger is not a member: the ordinary path refuses it before reading anything.
+        assertRejected(() -> verifier.verify(signer.request(receiver.cellId(), "fleet.join", body), 4096),
+                PeerRejection.Code.NOT_MEMBER);
+        // The body claims another cell's identity: refused, nothing remembered.
+        assertRejected(() -> verifier.verifyStranger(signer.request(receiver.cellId(), "fleet.join", body), 4096,
+                b -> PeerTesting.member(other)), PeerRejection.Code.BAD_SIGNATURE);
+        assertThat(cache.size()).isZero();
+        // Claims its own keys: accepted once, the nonce remembered, the body handed over.
+        PeerRequest request = signer.request(receiver.cellId(), "fleet.join", body);
+        VerifiedRequest verified = verifier.verifyStranger(request, 4096, b -> PeerTesting.member(stranger));
+        assertThat(verified.sender().id()).isEqualTo(stranger.cellId());
+        assertThat(verified.bytes()).isEqualTo(body);
+        assertThat(cache.size()).isEqualTo(1);
+        // A body altered after signing is refused before the claimant is even read.
+        PeerRequest tampered = signer.request(receiver.cellId(), "fleet.join", body);
+        PeerRequest altered = new PeerRequest(tampered.operation(), tampered.headers(), body.length,
+                new ByteArrayInputStream("join m3".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertRejected(() -> verifier.verifyStranger(altered, 4096, b -> {
+            throw new AssertionError("the claimant must not be read from a body that fails its digest");
+        }), PeerRejection.Code.DIGEST_MISMATCH);
+        // Too large, stale: refused like any request.
+        assertRejected(() -> verifier.verifyStranger(signer.request(receiver.cellId(), "fleet.join", new byte[20_000]),
+                4096, b -> PeerTesting.member(stranger)), PeerRejection.Code.TOO_LARGE);
+        PeerRequest old = signer.request(receiver.cellId(), "fleet.join", body);
+        clock.set(NOW.plus(Duration.ofMinutes(6)));
+        assertRejected(() -> verifier.verifyStranger(old, 4096, b -> PeerTesting.member(stranger)), PeerRejection.Code.STALE);
+    }
+
     private static void assertRejected(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, PeerRejection.Code code) {
         assertThatThrownBy(call).isInstanceOfSatisfying(PeerRejection.class, e -> assertThat(e.code()).isEqualTo(code));
     }
