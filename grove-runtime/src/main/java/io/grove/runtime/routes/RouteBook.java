@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -265,6 +266,13 @@ public final class RouteBook implements AutoCloseable {
                     double mbps = throughput(route, latency);
                     update(route, s -> s.withThroughput(mbps, clock.instant()));
                 }
+            } catch (PeerCallException refused) {
+                // A signed refusal (say, its roster does not list us yet): the route and the peer work, the figures
+                // of an echo are not available.
+                succeeded(route);
+                reached = true;
+                LOG.log(System.Logger.Level.INFO, "peer {0} refused a probe via {1}: {2}", peer.shortForm(),
+                        route.transport(), refused.status());
             } catch (IOException e) {
                 update(route, s -> s.failed(clock.instant()));
                 LOG.log(System.Logger.Level.DEBUG, "probe of {0} via {1} {2} failed: {3}", peer.shortForm(),
@@ -451,7 +459,12 @@ public final class RouteBook implements AutoCloseable {
     private Duration ping(Route route, int size) throws IOException, InterruptedException {
         byte[] payload = new byte[size];
         ThreadLocalRandom.current().nextBytes(payload);
-        Future<Duration> echo = pings.submit(() -> client.ping(route, payload));
+        Future<Duration> echo;
+        try {
+            echo = pings.submit(() -> client.ping(route, payload));
+        } catch (RejectedExecutionException e) {
+            throw new IOException("the route book is closed");
+        }
         try {
             return echo.get(settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

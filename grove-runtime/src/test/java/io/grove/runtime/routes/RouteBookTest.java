@@ -265,6 +265,56 @@ class RouteBookTest {
     }
 
     @Test
+    void aPeerThatRefusesUsIsSeenButNotMeasured() throws Exception {
+        TestTransport direct = new TestTransport("direct", Duration.ZERO);
+        direct.routes(betaId(), betaAddress());
+        try (Self self = new Self(tmp.resolve("self"), List.of(), direct)) {
+            // We list beta, but beta's roster does not list us: it answers every request with a signed 403.
+            self.roster.add(RouteTesting.member(beta.cell().folder().keys(), "beta"));
+            RouteBook book = self.book(RouteSettings.defaults());
+
+            PeerHealth health = book.probe(betaId());
+
+            assertThat(health.up()).isTrue();
+            assertThat(health.lastSeen()).contains(RouteTesting.START);
+            assertThat(health.uptime24h()).isEqualTo(1.0);
+            assertThat(health.routes().get(0).latencyMs()).isEmpty();
+            assertThat(direct.count(betaId(), RouteBook.THROUGHPUT_PING_BYTES)).isZero();
+        }
+    }
+
+    @Test
+    void loopbackFiguresArePlausible() throws Exception {
+        TestTransport direct = new TestTransport("direct", Duration.ZERO);
+        direct.routes(alphaId(), alphaAddress());
+        try (Self self = new Self(tmp.resolve("self"), List.of(alpha), direct)) {
+            RouteBook book = self.book(RouteSettings.defaults());
+            int rounds = 7;
+            double[] latency = new double[rounds];
+            double[] throughput = new double[rounds];
+            double[] probeMs = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                long start = System.nanoTime();
+                RankedRoute route = book.probe(alphaId()).routes().get(0);
+                probeMs[i] = (System.nanoTime() - start) / 1e6;
+                latency[i] = route.latencyMs().getAsDouble();
+                throughput[i] = route.throughputMBps().getAsDouble();
+                self.clock.advance(RouteSettings.defaults().throughputInterval());
+            }
+            java.util.Arrays.sort(latency);
+            java.util.Arrays.sort(throughput);
+            java.util.Arrays.sort(probeMs);
+            // Printed for docs/fleet.md; the first round includes JIT warm-up and new connections.
+            System.out.printf(java.util.Locale.ROOT, "routes loopback over %d probes: latency median %.2f ms (min %.2f),"
+                            + " throughput median %.1f MB/s (max %.1f), probe of one route median %.1f ms (max %.1f)%n",
+                    rounds, latency[rounds / 2], latency[0], throughput[rounds / 2], throughput[rounds - 1],
+                    probeMs[rounds / 2], probeMs[rounds - 1]);
+            assertThat(latency[rounds / 2]).isBetween(0.0, 1000.0);
+            assertThat(throughput[rounds / 2]).isBetween(1.0, 100_000.0);
+        }
+    }
+
+    @Test
     void throughputIsMeasuredOnlyWhenDue() throws Exception {
         TestTransport direct = new TestTransport("direct", Duration.ZERO);
         direct.routes(alphaId(), alphaAddress());
