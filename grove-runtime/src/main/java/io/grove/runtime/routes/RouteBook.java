@@ -207,7 +207,7 @@ public final class RouteBook implements AutoCloseable {
             throw new IOException("no route to peer " + peer.shortForm() + ": no transport reports an address for it");
         }
         List<String> attempts = new ArrayList<>();
-        IOException failure = null;
+        List<Exception> causes = new ArrayList<>();
         for (RankedRoute ranked : routes.subList(0, Math.min(routes.size(), MAX_CALL_ATTEMPTS))) {
             Route route = ranked.route();
             try {
@@ -220,10 +220,7 @@ public final class RouteBook implements AutoCloseable {
             } catch (IOException | PeerRejection e) {
                 failed(route);
                 attempts.add(route.transport() + " " + route.address() + ": " + e.getMessage());
-                if (failure == null) {
-                    failure = new IOException("peer call failed");
-                }
-                failure.addSuppressed(e);
+                causes.add(e);
                 if (Thread.currentThread().isInterrupted()) {
                     break;
                 }
@@ -233,9 +230,7 @@ public final class RouteBook implements AutoCloseable {
         }
         IOException all = new IOException("cannot reach peer " + peer.shortForm() + " over " + attempts.size()
                 + " route(s): " + String.join("; ", attempts));
-        if (failure != null) {
-            Arrays.stream(failure.getSuppressed()).forEach(all::addSuppressed);
-        }
+        causes.forEach(all::addSuppressed);
         throw all;
     }
 
