@@ -178,6 +178,45 @@ class RouteBookTest {
     }
 
     @Test
+    void callOutcomesAreStoredAMinuteLaterAndOnClose() throws Exception {
+        TestTransport direct = new TestTransport("direct", Duration.ZERO);
+        URI dead = RouteTesting.loopback(RouteTesting.closedPort());
+        direct.routes(alphaId(), dead, alphaAddress());
+        try (Self self = new Self(tmp.resolve("self"), List.of(alpha), direct)) {
+            RouteBook book = self.book(RouteSettings.defaults());
+            PeerClient client = self.client();
+            book.call(alphaId(), route -> client.hello(route, hello()));
+            assertThat(storedFailures(self, dead)).isEmpty();
+
+            self.clock.advance(Duration.ofMinutes(1));
+            book.call(alphaId(), route -> client.hello(route, hello()));
+            assertThat(storedFailures(self, dead)).contains(1);
+            assertThat(storedLastSeen(self)).contains(RouteTesting.START.plus(Duration.ofMinutes(1)).toEpochMilli());
+
+            self.clock.advance(Duration.ofSeconds(5));
+            book.call(alphaId(), route -> client.hello(route, hello()));
+            book.close();
+            assertThat(storedLastSeen(self)).contains(RouteTesting.START.plus(Duration.ofSeconds(65)).toEpochMilli());
+
+            RouteBook restarted = self.book(RouteSettings.defaults());
+            assertThat(restarted.ranked(alphaId())).extracting(r -> r.route().address())
+                    .containsExactly(alphaAddress(), dead);
+            assertThat(restarted.health(alphaId()).lastSeen())
+                    .contains(RouteTesting.START.plus(Duration.ofSeconds(65)));
+        }
+    }
+
+    private static Optional<Integer> storedFailures(Self self, URI address) {
+        return self.db.jdbi().withHandle(h -> h.createQuery("SELECT failures FROM route_stats WHERE address = ?")
+                .bind(0, address.toString()).mapTo(Integer.class).findOne());
+    }
+
+    private static Optional<Long> storedLastSeen(Self self) {
+        return self.db.jdbi().withHandle(h -> h.createQuery("SELECT last_seen FROM peer_seen WHERE peer = ?")
+                .bind(0, alphaId().value()).mapTo(Long.class).findOne());
+    }
+
+    @Test
     void theBestMeasuredRouteGoingDownFallsBackToTheNextOne() throws Exception {
         TestTransport relayed = new TestTransport("relayed", Duration.ZERO);
         TestTransport slow = new TestTransport("slow", Duration.ofMillis(40));
