@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FleetIT extends InstalledDistributionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] SERVE = {"--port", "0", "--peer-port", "0", "--set", "peer.bind=127.0.0.1",
-            "--set", "fleet.gossip-interval=300ms", "--set", "peer.timeout=5s"};
+            "--set", "fleet.gossip-interval=300ms", "--set", "peer.timeout=5s", "--set", "routes.probe-interval=5s"};
 
     @Test
     void threeCellsJoinWithTwoCommandsEachAndARevokedCellIsRefused() throws Exception {
@@ -43,15 +43,17 @@ class FleetIT extends InstalledDistributionTest {
 
         // Everyone sees the two others, with a route, once the roster has spread.
         for (GroveProcesses.Cell cell : cells) {
+            // ... with a measured best route.
             JsonNode peers = eventually(cell, "peers", p -> p.size() == 2
-                    && p.findValues("lastContact").stream().noneMatch(JsonNode::isNull));
+                    && p.findValues("routes").stream().allMatch(r -> r.path(0).hasNonNull("latencyMs")));
             for (JsonNode peer : peers) {
-                assertThat(peer.path("routes")).isNotEmpty();
                 assertThat(peer.path("routes").path(0).path("address").asText()).startsWith("http://127.0.0.1:");
+                assertThat(peer.path("routes").path(0).path("latencyMs").asDouble()).isPositive();
+                assertThat(peer.path("up").asBoolean()).isTrue();
             }
         }
         GroveProcesses.Exit table = ok(grove.run("peers", "--dir", cells.get(1).dir().toString()));
-        assertThat(table.stdout()).contains("leader").contains("pi").contains("127.0.0.1");
+        assertThat(table.stdout()).contains("leader").contains("pi").contains("127.0.0.1").contains(" ms");
 
         // A used code is refused with one line and a non-zero exit.
         Path stranger = tmp.resolve("stranger");

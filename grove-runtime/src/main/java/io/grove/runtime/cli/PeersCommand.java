@@ -21,10 +21,24 @@ final class PeersCommand implements Callable<Integer> {
             Human.printJson(System.out, peers);
             return 0;
         }
+        JsonNode nearby = client.json(client.request("/api/v1/peers/nearby").GET().build());
         if (peers.isEmpty()) {
             System.out.println("no other cells (create a fleet with 'grove fleet create', then 'grove invite')");
-            return 0;
+        } else {
+            table(peers);
         }
+        if (!nearby.isEmpty()) {
+            System.out.println();
+            System.out.println("nearby, not in the fleet (invite them with 'grove invite'):");
+            for (JsonNode n : nearby) {
+                System.out.println("  " + n.path("shortId").asText() + "  " + n.path("transport").asText() + " "
+                        + Human.printable(n.path("address").asText()) + "  seen " + n.path("seenAt").asText());
+            }
+        }
+        return 0;
+    }
+
+    private static void table(JsonNode peers) {
         System.out.printf(Locale.ROOT, "%-20s %-8s %-7s %-4s %-5s %-28s %10s %10s  %s%n", "LABEL", "CELL", "ROLE", "FAV",
                 "UP", "BEST ROUTE", "LATENCY", "THROUGHPUT", "LAST SEEN");
         for (JsonNode p : peers) {
@@ -39,7 +53,6 @@ final class PeersCommand implements Callable<Integer> {
                     p.hasNonNull("lastSeen") ? p.path("lastSeen").asText()
                             : p.hasNonNull("lastContact") ? p.path("lastContact").asText() : "never");
         }
-        return 0;
     }
 
     private static String clip(String text, int width) {

@@ -57,6 +57,7 @@ final class FleetApiService {
     HttpService peerRoutes() {
         return (HttpRules rules) -> rules
                 .get("/", (req, res) -> Responses.json(res, 200, view.peers()))
+                .get("/nearby", (req, res) -> Responses.json(res, 200, view.nearby()))
                 .put("/{cell}/favourite", (req, res) -> favourite(req, res, true))
                 .delete("/{cell}/favourite", (req, res) -> favourite(req, res, false));
     }

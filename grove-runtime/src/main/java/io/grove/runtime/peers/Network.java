@@ -16,6 +16,8 @@ import io.grove.runtime.peer.RosterSource;
 import io.grove.runtime.peer.SqliteManifestStore;
 import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
+import io.grove.runtime.routes.RouteBook;
+import io.grove.runtime.routes.RouteSettings;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -91,7 +93,9 @@ public final class Network implements AutoCloseable {
         }
         Duration timeout = config.duration("peer.timeout").orElse(Duration.ofSeconds(30));
         PeerClient client = new PeerClient(stack.signer(), id -> Optional.ofNullable(transports.get(id)), timeout);
-        Peers peers = new Peers(keys.cellId(), transports, types, client, ownRoutes::get);
+        RouteBook routes = new RouteBook(db, client, transports, roster, keys.cellId(), clock,
+                RouteSettings.from(config.node("routes")));
+        Peers peers = new Peers(keys.cellId(), transports, types, client, ownRoutes::get, routes);
         Duration interval = config.duration("fleet.gossip-interval").orElse(Duration.ofSeconds(30));
         if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw new ConfigException(
@@ -130,7 +134,7 @@ public final class Network implements AutoCloseable {
         List<String> routes = AdvertisedRoutes.of(advertise, peerBind, peerPort);
         ownRoutes.set(routes);
         PeerTransportHost host = new PeerTransportHost(peers.self(), () -> peerPort,
-                Peers.fromRoster(roster::member), stack.handler());
+                Peers.fromRoster(roster::member), stack.handler(), peers.routes()::discovered, peers.routes()::lost);
         for (Map.Entry<String, Transport> t : transports.entrySet()) {
             try {
                 t.getValue().start(host);
@@ -139,25 +143,13 @@ public final class Network implements AutoCloseable {
             }
         }
         gossip.start();
+        peers.routes().start();
         LOG.log(System.Logger.Level.INFO, "peer routes advertised: {0}; transports: {1}", routes, transports.keySet());
-    }
-
-    /** What is known of the routes to {@code peer} and its health, for {@link PeersView}. */
-    public Map<String, Object> health(io.grove.api.CellId peer) {
-        List<Map<String, Object>> routes = new java.util.ArrayList<>();
-        for (var route : peers.candidates(peer)) {
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("transport", route.transport());
-            r.put("address", route.address().toString());
-            routes.add(r);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("routes", routes);
-        return out;
     }
 
     @Override
     public void close() {
         gossip.close();
+        peers.routes().close();
     }
 }

@@ -3,8 +3,9 @@ package io.grove.runtime.peers;
 import io.grove.api.CellId;
 import io.grove.api.transport.Route;
 import io.grove.api.transport.Transport;
-import io.grove.runtime.peer.PeerCallException;
 import io.grove.runtime.peer.PeerClient;
+import io.grove.runtime.routes.RouteBook;
+import io.grove.runtime.routes.RouteCall;
 
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +30,7 @@ public final class Peers {
     private final Map<String, String> types;
     private final PeerClient client;
     private final Supplier<List<String>> ownRoutes;
-    private volatile RouteChooser chooser;
+    private final RouteBook routes;
 
     /**
      * @param self       this cell
@@ -37,33 +38,21 @@ public final class Peers {
      * @param types      each instance's plugin type ({@code direct}, {@code lan})
      * @param client     signs and sends requests
      * @param ownRoutes  where this cell's peer socket can be reached ({@code host:port}), to advertise
+     * @param routes     ranks the candidate routes and falls back on failure
      */
     public Peers(CellId self, Map<String, Transport> transports, Map<String, String> types, PeerClient client,
-                 Supplier<List<String>> ownRoutes) {
+                 Supplier<List<String>> ownRoutes, RouteBook routes) {
         this.self = self;
         this.transports = new LinkedHashMap<>(transports);
         this.types = Map.copyOf(types);
         this.client = client;
         this.ownRoutes = ownRoutes;
-        this.chooser = this::inOrder;
+        this.routes = routes;
     }
 
-    /** The ranking of the routes layer decides from now on (best first, with fallback). */
-    public void chooseWith(RouteChooser chooser) {
-        this.chooser = chooser;
-    }
-
-    /** How a call finds its route to a peer. */
-    @FunctionalInterface
-    public interface RouteChooser {
-        /** Calls {@code call} on the best route to {@code peer}, falling back on failure. */
-        <T> T call(CellId peer, RouteCall<T> call) throws IOException;
-    }
-
-    /** One attempt of a call over one route. */
-    @FunctionalInterface
-    public interface RouteCall<T> {
-        T on(Route route) throws IOException;
+    /** The measured, ranked routes and the health of every peer. */
+    public RouteBook routes() {
+        return routes;
     }
 
     public CellId self() {
@@ -89,21 +78,12 @@ public final class Peers {
         return Map.copyOf(transports);
     }
 
-    /** The candidate routes every transport reports for {@code peer}, in transport order. */
-    public List<Route> candidates(CellId peer) {
-        List<Route> routes = new ArrayList<>();
-        for (Transport transport : transports.values()) {
-            routes.addAll(transport.routes(peer));
-        }
-        return routes;
-    }
-
     /**
      * Calls {@code call} on the best route to {@code peer}, trying the next when a route fails. A signed refusal
      * ({@link PeerCallException}) ends the call: the peer answered.
      */
     public <T> T call(CellId peer, RouteCall<T> call) throws IOException {
-        return chooser.call(peer, call);
+        return routes.call(peer, call);
     }
 
     /**
@@ -120,28 +100,6 @@ public final class Peers {
             }
         }
         return routes;
-    }
-
-    private <T> T inOrder(CellId peer, RouteCall<T> call) throws IOException {
-        List<Route> routes = candidates(peer);
-        if (routes.isEmpty()) {
-            throw new IOException("no route to " + peer.shortForm() + " (no transport knows an address for it)");
-        }
-        IOException failure = null;
-        for (Route route : routes) {
-            try {
-                return call.on(route);
-            } catch (PeerCallException e) {
-                throw e; // the peer answered and refused: another route to it will not change its mind
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = new IOException("every route to " + peer.shortForm() + " failed", e);
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        throw failure;
     }
 
     /** The known addresses of a peer for transports that reach peers by address: what the roster lists. */

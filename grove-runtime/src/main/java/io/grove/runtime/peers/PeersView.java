@@ -4,6 +4,9 @@ import io.grove.api.CellId;
 import io.grove.runtime.fleet.Member;
 import io.grove.runtime.fleet.RosterBook;
 import io.grove.runtime.fleet.SignedRoster;
+import io.grove.runtime.routes.Nearby;
+import io.grove.runtime.routes.PeerHealth;
+import io.grove.runtime.routes.RankedRoute;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,9 +81,47 @@ public final class PeersView {
             RosterGossip.Contact contact = network.fleet().gossip().contact(m.id());
             peer.put("lastContact", contact.lastSeen().map(Object::toString).orElse(null));
             peer.put("lastError", contact.lastError());
-            peer.putAll(network.health(m.id()));
+            peer.putAll(health(network.peers().routes().health(m.id())));
             out.add(peer);
         }
+        return out;
+    }
+
+    /** {@code GET /api/v1/peers/nearby}: cells seen by discovery that are not members (candidates for joining). */
+    public List<Map<String, Object>> nearby() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Nearby n : network.peers().routes().nearby()) {
+            Map<String, Object> cell = new LinkedHashMap<>();
+            cell.put("id", n.cell().value());
+            cell.put("shortId", n.cell().shortForm());
+            cell.put("transport", n.route().transport());
+            cell.put("address", n.route().address().toString());
+            cell.put("seenAt", n.seenAt().toString());
+            out.add(cell);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> health(PeerHealth health) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("up", health.up());
+        out.put("lastSeen", health.lastSeen().map(Object::toString).orElse(null));
+        out.put("uptime24h", health.uptime24h());
+        out.put("uptime7d", health.uptime7d());
+        List<Map<String, Object>> routes = new ArrayList<>();
+        for (RankedRoute r : health.routes()) {
+            Map<String, Object> route = new LinkedHashMap<>();
+            route.put("transport", r.route().transport());
+            route.put("address", r.route().address().toString());
+            route.put("latencyMs", r.latencyMs().isPresent() ? r.latencyMs().getAsDouble() : null);
+            route.put("throughputMBps", r.throughputMBps().isPresent() ? r.throughputMBps().getAsDouble() : null);
+            route.put("score", r.score().isPresent() ? r.score().getAsDouble() : null);
+            route.put("measuredAt", r.measuredAt().map(Object::toString).orElse(null));
+            route.put("failures", r.consecutiveFailures());
+            route.put("up", r.up());
+            routes.add(route);
+        }
+        out.put("routes", routes);
         return out;
     }
 

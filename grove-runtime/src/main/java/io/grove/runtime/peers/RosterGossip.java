@@ -51,6 +51,7 @@ public final class RosterGossip implements AutoCloseable {
     private final Semaphore permits = new Semaphore(CONCURRENCY);
     private final Set<CellId> pulling = ConcurrentHashMap.newKeySet();
     private final Map<CellId, Contact> contacts = new ConcurrentHashMap<>();
+    private volatile long probedSeq = -1;
 
     /**
      * @param roster   this cell's roster
@@ -235,6 +236,12 @@ public final class RosterGossip implements AutoCloseable {
     private void roundQuietly() {
         try {
             round();
+            long seq = roster.stamp().seq();
+            if (seq != probedSeq) {
+                // The members changed: measure the routes now rather than at the next probe round.
+                probedSeq = seq;
+                peers.routes().probeAll();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
