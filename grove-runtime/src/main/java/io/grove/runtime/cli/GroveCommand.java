@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, ServeCommand.class, PutCommand.class, GetCommand.class, LsCommand.class,
                 HistoryCommand.class, RestoreCommand.class, RmCommand.class, StatsCommand.class, VerifyCommand.class,
                 FleetCommand.class, InviteCommand.class, JoinCommand.class, RevokeCommand.class, PeersCommand.class,
-                FavouriteCommand.Mark.class, FavouriteCommand.Unmark.class,
+                FavouriteCommand.Mark.class, FavouriteCommand.Unmark.class, StatusCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GroveCommand implements Runnable {
     @CommandLine.Spec

@@ -201,7 +201,8 @@ public final class FileIndex {
 
 
     /**
-     * Which of {@code ids} a version references or the {@code chunks} table lists: what the garbage collector keeps.
+     * Which of {@code ids} a version references, the {@code chunks} table lists, or this cell holds for another
+     * cell ({@code held_chunks}): what the garbage collector keeps.
      * At most a few thousand ids at once (each is a bound parameter).
      */
     public Set<ChunkId> keptAmong(Handle h, List<ChunkId> ids) {
@@ -211,7 +212,8 @@ public final class FileIndex {
         List<String> hex = ids.stream().map(ChunkId::hex).toList();
         return h.createQuery("""
                         SELECT id FROM chunks WHERE id IN (<ids>)
-                        UNION SELECT chunk_id FROM version_chunks WHERE chunk_id IN (<ids>)""")
+                        UNION SELECT chunk_id FROM version_chunks WHERE chunk_id IN (<ids>)
+                        UNION SELECT chunk_id FROM held_chunks WHERE chunk_id IN (<ids>)""")
                 .bindList("ids", hex).mapTo(String.class).list().stream().map(ChunkId::of).collect(Collectors.toSet());
     }
 

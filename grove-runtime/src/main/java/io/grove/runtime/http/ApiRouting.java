@@ -12,6 +12,7 @@ import io.grove.runtime.manifest.InvalidPathException;
 import io.grove.runtime.peer.PeerHandler;
 import io.grove.runtime.peers.Network;
 import io.grove.runtime.peers.PeersView;
+import io.grove.runtime.replication.PlacementView;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.grove.runtime.plugin.PluginRegistry;
@@ -83,6 +84,10 @@ public final class ApiRouting {
             FleetApiService service = new FleetApiService(f.network().fleet(), new PeersView(f.network()));
             routing.register("/api/v1/fleet", service.fleetRoutes());
             routing.register("/api/v1/peers", service.peerRoutes());
+            PlacementService placement = new PlacementService(
+                    new PlacementView(f.network().replicator(), services.cellId()), f.network().replicator());
+            routing.register("/api/v1/placement", placement.placement());
+            routing.register("/api/v1/sync", placement.sync());
         });
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));

@@ -40,16 +40,16 @@ public final class PeerOperations {
     /** Every operation this version serves. */
     public static List<PeerOperation> standard(Membership membership, RosterSource roster, ChunkStore chunks,
                                                ManifestStore manifests) {
-        return standard(membership, roster, chunks, manifests, (sender, hello) -> List.of());
+        return standard(membership, roster, chunks, manifests, (sender, hello) -> List.of(), HeldChunks.NONE);
     }
 
     /**
      * Every operation this version serves; {@code hellos} hears each {@code hello} (the fleet layer pulls a newer
      * roster from its sender and the leader records the routes it advertises) and names this cell's own routes
-     * for the answer.
+     * for the answer; {@code held} records the chunks other cells push.
      */
     public static List<PeerOperation> standard(Membership membership, RosterSource roster, ChunkStore chunks,
-                                               ManifestStore manifests, HelloListener hellos) {
+                                               ManifestStore manifests, HelloListener hellos, HeldChunks held) {
         return List.of(
                 new Simple("hello", SMALL_BODY_BYTES, request -> {
                     PeerMessages.Hello theirs = read(request, PeerMessages.Hello.class);
@@ -78,13 +78,13 @@ public final class PeerOperations {
                 }),
                 new Simple("chunk.has", 128 * 1024, request -> {
                     PeerMessages.ChunkIds ask = read(request, PeerMessages.ChunkIds.class);
-                    List<String> held = new ArrayList<>();
+                    List<String> present = new ArrayList<>();
                     for (String id : ask.ids()) {
                         if (chunks.has(ChunkId.of(id))) {
-                            held.add(id);
+                            present.add(id);
                         }
                     }
-                    return PeerReply.json(new PeerMessages.ChunkIds(held));
+                    return PeerReply.json(new PeerMessages.ChunkIds(present));
                 }),
                 new Simple("chunk.get", SMALL_BODY_BYTES, request -> {
                     ChunkId id = ChunkId.of(read(request, PeerMessages.BlobId.class).id());
@@ -103,6 +103,7 @@ public final class PeerOperations {
                     ChunkId id = ChunkId.of(request.digest());
                     boolean stored = chunks.put(id, request.body(), request.bodyLength());
                     request.finish(); // a store that already held the id read nothing: still refuse a false body
+                    held.held(id, request.sender().id());
                     return PeerReply.json(new Stored(id.hex(), stored));
                 }),
                 new Simple("manifest.push", ManifestStore.MAX_MANIFEST_BYTES, request -> {

@@ -26,7 +26,8 @@ public record PeerStack(PeerSigner signer, PeerVerifier verifier, PeerHandler ha
     /** Wires the protocol for a cell. */
     public static PeerStack of(CellKeys keys, Membership membership, RosterSource roster, ChunkStore chunks,
                                ManifestStore manifests, Clock clock) {
-        return of(keys, membership, roster, chunks, manifests, clock, (sender, hello) -> List.of(), List.of());
+        return of(keys, membership, roster, chunks, manifests, clock, (sender, hello) -> List.of(), HeldChunks.NONE,
+                List.of());
     }
 
     /**
@@ -35,11 +36,11 @@ public record PeerStack(PeerSigner signer, PeerVerifier verifier, PeerHandler ha
      */
     public static PeerStack of(CellKeys keys, Membership membership, RosterSource roster, ChunkStore chunks,
                                ManifestStore manifests, Clock clock, PeerOperations.HelloListener hellos,
-                               List<PeerOperation> extra) {
+                               HeldChunks held, List<PeerOperation> extra) {
         PeerSigner signer = new PeerSigner(keys, membership, clock);
         PeerVerifier verifier = new PeerVerifier(keys.cellId(), membership, clock, NonceCache.standard());
         List<PeerOperation> operations = new ArrayList<>(PeerOperations.standard(membership, roster, chunks, manifests,
-                hellos));
+                hellos, held));
         operations.addAll(extra);
         PeerHandler handler = new PeerHandler(verifier, signer, operations);
         return new PeerStack(signer, verifier, handler);

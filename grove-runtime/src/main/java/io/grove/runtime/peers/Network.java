@@ -10,18 +10,24 @@ import io.grove.runtime.fleet.InviteBook;
 import io.grove.runtime.fleet.RosterBook;
 import io.grove.runtime.fleet.SignedRoster;
 import io.grove.runtime.peer.PeerClient;
+import io.grove.runtime.peer.PeerOperation;
 import io.grove.runtime.peer.PeerStack;
 import io.grove.runtime.peer.PeerTransportHost;
 import io.grove.runtime.peer.RosterSource;
 import io.grove.runtime.peer.SqliteManifestStore;
 import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
+import io.grove.runtime.replication.Placement;
+import io.grove.runtime.replication.ReplicationOperations;
+import io.grove.runtime.replication.ReplicationSettings;
+import io.grove.runtime.replication.Replicator;
 import io.grove.runtime.routes.RouteBook;
 import io.grove.runtime.routes.RouteSettings;
 
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,18 +48,20 @@ public final class Network implements AutoCloseable {
     private final Peers peers;
     private final RosterGossip gossip;
     private final FleetService fleet;
+    private final Replicator replicator;
     private final AtomicReference<List<String>> ownRoutes;
     private final List<String> advertise;
 
     private Network(RosterBook roster, PeerStack stack, Map<String, Transport> transports, Peers peers,
-                    RosterGossip gossip, FleetService fleet, AtomicReference<List<String>> ownRoutes,
-                    List<String> advertise) {
+                    RosterGossip gossip, FleetService fleet, Replicator replicator,
+                    AtomicReference<List<String>> ownRoutes, List<String> advertise) {
         this.roster = roster;
         this.stack = stack;
         this.transports = transports;
         this.peers = peers;
         this.gossip = gossip;
         this.fleet = fleet;
+        this.replicator = replicator;
         this.ownRoutes = ownRoutes;
         this.advertise = advertise;
     }
@@ -71,17 +79,20 @@ public final class Network implements AutoCloseable {
         RosterSource rosterSource = () -> roster.current().map(SignedRoster::encode);
         AtomicReference<RosterGossip> gossipRef = new AtomicReference<>();
         AtomicReference<List<String>> ownRoutes = new AtomicReference<>(List.of());
+        Placement placement = new Placement(db, keys.cellId(), clock);
+        List<PeerOperation> extra = new ArrayList<>(FleetOperations.of(roster, invites, () -> {
+            RosterGossip g = gossipRef.get();
+            if (g != null) {
+                g.spreadNow();
+            }
+        }));
+        extra.add(ReplicationOperations.release(placement));
         PeerStack stack = PeerStack.of(keys, roster, rosterSource, store, new SqliteManifestStore(db, clock), clock,
                 (sender, hello) -> {
                     RosterGossip g = gossipRef.get();
                     return g == null ? ownRoutes.get() : g.heard(sender, hello);
                 },
-                FleetOperations.of(roster, invites, () -> {
-                    RosterGossip g = gossipRef.get();
-                    if (g != null) {
-                        g.spreadNow();
-                    }
-                }));
+                placement::held, extra);
         Map<String, Transport> transports = new LinkedHashMap<>();
         Map<String, String> types = new LinkedHashMap<>();
         for (PluginInstances.Instance instance : instances.all()) {
@@ -104,7 +115,10 @@ public final class Network implements AutoCloseable {
         RosterGossip gossip = new RosterGossip(roster, peers, clock, interval);
         gossipRef.set(gossip);
         FleetService fleet = new FleetService(keys, label, roster, invites, peers, gossip, clock);
-        return new Network(roster, stack, transports, peers, gossip, fleet, ownRoutes, config.list("peer.advertise"));
+        Replicator replicator = new Replicator(placement, roster, peers, store, db, ReplicationSettings.from(config),
+                clock);
+        return new Network(roster, stack, transports, peers, gossip, fleet, replicator, ownRoutes,
+                config.list("peer.advertise"));
     }
 
     /** The peer protocol, for the peer socket. */
@@ -122,6 +136,11 @@ public final class Network implements AutoCloseable {
 
     public FleetService fleet() {
         return fleet;
+    }
+
+    /** The opp sync loop and placement of this cell's data. */
+    public Replicator replicator() {
+        return replicator;
     }
 
     /**
@@ -144,11 +163,13 @@ public final class Network implements AutoCloseable {
         }
         gossip.start();
         peers.routes().start();
+        replicator.start();
         LOG.log(System.Logger.Level.INFO, "peer routes advertised: {0}; transports: {1}", routes, transports.keySet());
     }
 
     @Override
     public void close() {
+        replicator.close();
         gossip.close();
         peers.routes().close();
     }

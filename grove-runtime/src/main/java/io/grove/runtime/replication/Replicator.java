@@ -1,0 +1,421 @@
+package io.grove.runtime.replication;
+
+import io.grove.api.CellId;
+import io.grove.api.ChunkId;
+import io.grove.api.store.ChunkCursor;
+import io.grove.api.store.ChunkPage;
+import io.grove.api.store.ChunkStore;
+import io.grove.runtime.db.Database;
+import io.grove.runtime.fleet.Member;
+import io.grove.runtime.fleet.Role;
+import io.grove.runtime.fleet.Roster;
+import io.grove.runtime.fleet.RosterBook;
+import io.grove.runtime.fleet.SignedRoster;
+import io.grove.runtime.peer.PeerCallException;
+import io.grove.runtime.peer.PeerRejection;
+import io.grove.runtime.peers.Peers;
+import io.grove.runtime.routes.PeerHealth;
+import io.grove.runtime.routes.RankedRoute;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The opp sync loop of the owning cell. Every round (the sync interval, and soon after {@link #syncSoon()}):
+ * forget holdings of cells that left; read a few pages of each reachable member's inventory to confirm (or, at the
+ * end of a pass, disprove) what it holds; then walk this cell's chunks and manifests and, for each, push copies to
+ * the best reachable members until the factor is met (favourites first, then route score), or release copies that
+ * stayed above the factor for longer than {@code healing.release-after}. A member unseen for longer than the grace
+ * period stops counting, so its items are copied elsewhere — bounded in concurrency and bytes per round, so one lost
+ * cell cannot start a storm. Repair never decrypts anything: it moves sealed bytes named by their hash.
+ */
+public final class Replicator implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Replicator.class.getName());
+    private static final int ITEM_PAGE = 1000;
+    private static final int INVENTORY_PAGE = 10_000;
+    private static final Duration NOT_IN_FLEET_POLL = Duration.ofSeconds(5);
+
+    private final Placement placement;
+    private final RosterBook roster;
+    private final Peers peers;
+    private final ChunkStore store;
+    private final Database db;
+    private final ReplicationSettings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService transfers = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicReference<Status> status = new AtomicReference<>(Status.NEVER);
+    private volatile boolean closed;
+
+    public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
+                      ReplicationSettings settings, Clock clock) {
+        this.placement = placement;
+        this.roster = roster;
+        this.peers = peers;
+        this.store = store;
+        this.db = db;
+        this.settings = settings;
+        this.clock = clock;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "grove-sync");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * What the last round did.
+     *
+     * @param lastRound  when it ended, empty before the first
+     * @param duration   how long it took
+     * @param items      items considered
+     * @param pushed     copies pushed
+     * @param released   surplus copies released
+     * @param atRisk     items below the factor after the round
+     * @param confirmed  holdings confirmed by inventories
+     * @param lost       holdings disproved by inventories
+     * @param factor     the factor in effect
+     * @param error      why the round stopped early, empty when it did not
+     */
+    public record Status(Optional<Instant> lastRound, Duration duration, long items, long pushed, long released,
+                         long atRisk, long confirmed, long lost, int factor, String error) {
+        static final Status NEVER = new Status(Optional.empty(), Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, "");
+    }
+
+    public Status status() {
+        return status.get();
+    }
+
+    public Placement placement() {
+        return placement;
+    }
+
+    /**
+     * Who counts now: the factor in effect and the members whose copies count (seen within the grace period).
+     *
+     * @param factor   copies wanted, this cell's included
+     * @param counting members whose copies count
+     */
+    public record Counting(int factor, Set<CellId> counting) {
+    }
+
+    /** The factor in effect and the members whose copies count right now. */
+    public Counting counting() {
+        Optional<SignedRoster> current = roster.current();
+        if (current.isEmpty()) {
+            return new Counting(1, Set.of());
+        }
+        Roster r = current.get().roster();
+        Instant horizon = clock.instant().minus(settings.grace(r.parameters()));
+        Set<CellId> counting = new HashSet<>();
+        for (Member m : r.members()) {
+            if (!m.id().equals(peers.self()) && m.role() == Role.MEMBER) {
+                Optional<Instant> seen = peers.routes().health(m.id()).lastSeen();
+                if (seen.isPresent() && !seen.get().isBefore(horizon)) {
+                    counting.add(m.id());
+                }
+            }
+        }
+        return new Counting(settings.factor(r.parameters()), Set.copyOf(counting));
+    }
+
+    /** Starts the rounds: the first soon, then one per sync interval (read each round, the roster may change it). */
+    public void start() {
+        scheduler.schedule(this::roundAndReschedule, 2, TimeUnit.SECONDS);
+    }
+
+    /** Runs a round soon (after an ingest). */
+    public void syncSoon() {
+        if (!closed) {
+            scheduler.execute(this::roundQuietly);
+        }
+    }
+
+    private void roundAndReschedule() {
+        roundQuietly();
+        if (!closed) {
+            // Outside a fleet there is nothing to do but notice, soon, that this cell founded or joined one.
+            Duration interval = roster.current().map(r -> settings.interval(r.roster().parameters()))
+                    .orElse(NOT_IN_FLEET_POLL);
+            scheduler.schedule(this::roundAndReschedule, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void roundQuietly() {
+        try {
+            round();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "sync round failed", e);
+            Status before = status.get();
+            status.set(new Status(Optional.of(clock.instant()), Duration.ZERO, before.items(), 0, 0, before.atRisk(), 0, 0,
+                    before.factor(), String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** One round; returns what it did (also kept as {@link #status()}). */
+    public synchronized Status round() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Optional<SignedRoster> current = roster.current();
+        if (current.isEmpty() || current.get().roster().member(peers.self()).isEmpty()) {
+            return status.get();
+        }
+        Roster r = current.get().roster();
+        int factor = settings.factor(r.parameters());
+        int needed = factor - 1; // this cell keeps its own copy
+        Duration grace = settings.grace(r.parameters());
+        Instant now = clock.instant();
+        // Friends receive shares, not fleet data: only members hold copies.
+        Map<CellId, Member> members = new HashMap<>();
+        for (Member m : r.members()) {
+            if (!m.id().equals(peers.self()) && m.role() == Role.MEMBER) {
+                members.put(m.id(), m);
+            }
+        }
+        Set<CellId> everyone = new HashSet<>(r.members().stream().map(Member::id).toList());
+        placement.forgetAllBut(members.keySet());
+        placement.releaseAllBut(everyone);
+
+        Map<CellId, PeerHealth> health = new HashMap<>();
+        Set<CellId> counting = new HashSet<>();
+        for (CellId peer : members.keySet()) {
+            PeerHealth h = peers.routes().health(peer);
+            health.put(peer, h);
+            if (h.lastSeen().isPresent() && !h.lastSeen().get().isBefore(now.minus(grace))) {
+                counting.add(peer);
+            }
+        }
+        Set<CellId> reachable = new HashSet<>();
+        for (CellId peer : members.keySet()) {
+            if (health.get(peer).up() || counting.contains(peer)) {
+                reachable.add(peer);
+            }
+        }
+        long confirmed = 0;
+        long lost = 0;
+        for (CellId peer : reachable) {
+            long[] result = inventory(peer);
+            confirmed += result[0];
+            lost += result[1];
+        }
+        List<PlacementPolicy.Candidate> candidates = new ArrayList<>();
+        for (CellId peer : reachable) {
+            candidates.add(candidate(members.get(peer), health.get(peer)));
+        }
+        Map<CellId, PlacementPolicy.Candidate> byId = new HashMap<>();
+        for (CellId peer : members.keySet()) {
+            byId.put(peer, candidate(members.get(peer), health.get(peer)));
+        }
+
+        AtomicLong budget = new AtomicLong(settings.maxBytesPerRound());
+        AtomicLong pushed = new AtomicLong();
+        long released = 0;
+        long atRisk = 0;
+        long items = 0;
+        Semaphore permits = new Semaphore(settings.maxConcurrent());
+        List<Future<?>> running = new ArrayList<>();
+        String after = "";
+        Duration releaseAfter = settings.releaseAfter(r.parameters());
+        while (!closed) {
+            List<Item> page = placement.items(after, ITEM_PAGE);
+            if (page.isEmpty()) {
+                break;
+            }
+            after = page.get(page.size() - 1).id();
+            items += page.size();
+            Map<String, Set<CellId>> holders = placement.holders(page);
+            for (Item item : page) {
+                Set<CellId> holding = holders.get(item.id());
+                Set<CellId> countingHolders = new HashSet<>(holding);
+                countingHolders.retainAll(counting);
+                List<CellId> targets = PlacementPolicy.targets(needed, countingHolders, candidates);
+                if (!targets.isEmpty()) {
+                    if (countingHolders.size() + targets.size() < needed) {
+                        atRisk++;
+                    }
+                    for (CellId target : targets) {
+                        if (budget.get() <= 0) {
+                            atRisk++;
+                            break;
+                        }
+                        permits.acquire();
+                        running.add(transfers.submit(() -> {
+                            try {
+                                if (push(item, target, budget)) {
+                                    pushed.incrementAndGet();
+                                }
+                            } finally {
+                                permits.release();
+                            }
+                        }));
+                    }
+                } else if (countingHolders.size() < needed) {
+                    atRisk++; // nobody reachable to copy to
+                } else if (countingHolders.size() > needed && holding.size() > needed) {
+                    List<PlacementPolicy.Candidate> holderCandidates = countingHolders.stream().map(byId::get).toList();
+                    for (CellId extra : PlacementPolicy.surplus(needed, holderCandidates)) {
+                        Instant since = placement.surplusSince(item.id(), extra);
+                        if (!since.plus(releaseAfter).isAfter(now) && release(item, extra)) {
+                            released++;
+                        }
+                    }
+                } else {
+                    placement.notSurplus(item.id());
+                }
+            }
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get(10, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.log(System.Logger.Level.WARNING, "a transfer did not finish: {0}", e.toString());
+            }
+        }
+        Status done = new Status(Optional.of(clock.instant()), Duration.ofNanos(System.nanoTime() - start), items,
+                pushed.get(), released, atRisk, confirmed, lost, factor, "");
+        status.set(done);
+        if (done.pushed() > 0 || done.released() > 0 || done.lost() > 0) {
+            placement.event("round", "pushed " + done.pushed() + ", released " + done.released() + ", lost "
+                    + done.lost() + ", at risk " + done.atRisk() + " of " + done.items());
+        }
+        return done;
+    }
+
+    private static PlacementPolicy.Candidate candidate(Member member, PeerHealth health) {
+        OptionalDouble score = health.routes().stream().map(RankedRoute::score).filter(OptionalDouble::isPresent)
+                .mapToDouble(OptionalDouble::getAsDouble).min();
+        return new PlacementPolicy.Candidate(member.id(), member.favourite(), score);
+    }
+
+    /** Reads a few inventory pages of {@code peer}; returns {confirmed, lost}. */
+    private long[] inventory(CellId peer) {
+        Placement.Cursor cursor = placement.cursor(peer);
+        long confirmed = 0;
+        long lost = 0;
+        try {
+            for (int i = 0; i < settings.inventoryPages(); i++) {
+                String after = cursor.after();
+                ChunkPage page = peers.call(peer, route -> peers.client().inventory(route,
+                        after.isEmpty() ? ChunkCursor.START : ChunkCursor.after(ChunkId.of(after)), INVENTORY_PAGE));
+                List<Item> ours = ours(page.ids());
+                placement.confirmAll(ours, peer, "inventory");
+                confirmed += ours.size();
+                Optional<String> next = page.next().flatMap(ChunkCursor::after).map(ChunkId::hex);
+                if (next.isEmpty()) {
+                    // A whole pass ended: chunks it did not list since the pass started, it no longer holds.
+                    lost += forgetUnlisted(peer, cursor.passStart());
+                    cursor = new Placement.Cursor("", clock.millis());
+                    break;
+                }
+                cursor = new Placement.Cursor(next.get(), cursor.passStart());
+            }
+            placement.saveCursor(peer, cursor);
+        } catch (IOException | PeerRejection e) {
+            LOG.log(System.Logger.Level.DEBUG, "inventory of {0} failed: {1}", peer.shortForm(), e.toString());
+        }
+        return new long[]{confirmed, lost};
+    }
+
+    private int forgetUnlisted(CellId peer, long passStart) {
+        int dropped = db.jdbi().withHandle(h -> h.createUpdate(
+                        "DELETE FROM holdings WHERE cell_id = ? AND kind = 'c' AND confirmed_at < ?")
+                .bind(0, peer.value()).bind(1, passStart).execute());
+        if (dropped > 0) {
+            placement.event("lost", peer.shortForm() + " no longer lists " + dropped + " chunk(s); they will be copied again");
+        }
+        return dropped;
+    }
+
+    /** Which of {@code ids} (from a peer's inventory) are chunks this cell replicates. */
+    private List<Item> ours(List<ChunkId> ids) {
+        List<Item> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += Placement.PAGE) {
+            List<String> hex = ids.subList(i, Math.min(ids.size(), i + Placement.PAGE)).stream().map(ChunkId::hex).toList();
+            out.addAll(db.jdbi().withHandle(h -> h.createQuery(
+                            "SELECT DISTINCT chunk_id FROM version_chunks WHERE chunk_id IN (<ids>)")
+                    .bindList("ids", hex).mapTo(String.class).list()).stream()
+                    .map(id -> new Item(id, Item.Kind.CHUNK)).toList());
+        }
+        return out;
+    }
+
+    /** Pushes one item to {@code target}; records the holding when it acknowledged. */
+    private boolean push(Item item, CellId target, AtomicLong budget) {
+        try {
+            if (item.kind() == Item.Kind.CHUNK) {
+                ChunkId id = ChunkId.of(item.id());
+                OptionalLong size = store.size(id);
+                if (size.isEmpty()) {
+                    LOG.log(System.Logger.Level.WARNING, "chunk {0} is missing from the local store; run 'grove verify'",
+                            id.hex());
+                    return false;
+                }
+                budget.addAndGet(-size.getAsLong());
+                peers.call(target, route -> {
+                    try (InputStream data = store.get(id).orElseThrow(() -> new IOException("chunk vanished: " + id.hex()))) {
+                        return peers.client().put(route, id, size.getAsLong(), data);
+                    }
+                });
+            } else {
+                Optional<byte[]> blob = db.jdbi().withHandle(h -> h.createQuery("SELECT blob FROM manifests WHERE id = ?")
+                        .bind(0, item.id()).mapTo(byte[].class).findOne());
+                if (blob.isEmpty()) {
+                    return false;
+                }
+                budget.addAndGet(-blob.get().length);
+                peers.call(target, route -> peers.client().pushManifest(route, blob.get()));
+            }
+            placement.confirm(item, target, "push");
+            return true;
+        } catch (IOException | PeerRejection e) {
+            LOG.log(System.Logger.Level.DEBUG, "push of {0} to {1} failed: {2}", item.id(), target.shortForm(), e.toString());
+            return false;
+        }
+    }
+
+    /** Tells {@code holder} it may drop its copy of {@code item}; forgets the holding when it agreed. */
+    private boolean release(Item item, CellId holder) {
+        try {
+            if (item.kind() == Item.Kind.CHUNK) {
+                peers.call(holder, route -> peers.client().call(route, ReplicationOperations.RELEASE,
+                        ReplicationOperations.body(List.of(item.id())), 4096));
+            }
+            placement.forget(item.id(), holder);
+            placement.event("release", holder.shortForm() + " released its surplus copy of " + item.id().substring(0, 12));
+            return true;
+        } catch (PeerCallException e) {
+            LOG.log(System.Logger.Level.DEBUG, "release refused by {0}: {1}", holder.shortForm(), e.getMessage());
+            return false;
+        } catch (IOException | PeerRejection e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        transfers.shutdownNow();
+    }
+}

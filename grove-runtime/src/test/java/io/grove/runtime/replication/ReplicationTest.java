@@ -1,0 +1,147 @@
+package io.grove.runtime.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grove.runtime.json.Json;
+import io.grove.runtime.testing.TestCell;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Three cells on loopback, factor 2: replicate, heal after a loss, release the surplus when the lost cell returns. */
+class ReplicationTest {
+    private static final Map<String, String> FAST = Map.of("fleet.gossip-interval", "200ms", "peer.timeout", "5s",
+            "sync.interval", "500ms", "healing.grace-period", "3s", "healing.release-after", "1s",
+            "routes.probe-interval", "5s");
+
+    @TempDir
+    Path dir;
+    private final List<TestCell> cells = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        cells.forEach(c -> {
+            try {
+                c.close();
+            } catch (RuntimeException ignored) {
+                // already closed by the test
+            }
+        });
+    }
+
+    private TestCell cell(String name) {
+        Map<String, String> settings = new HashMap<>(FAST);
+        settings.put("cell.label", name);
+        TestCell cell = TestCell.start(dir.resolve(name), settings);
+        cells.add(cell);
+        return cell;
+    }
+
+    @Test
+    void factorTwoIsMetHealedAfterALossAndNeverExceededWhenTheLostCellReturns() throws Exception {
+        TestCell a = cell("a");
+        TestCell b = cell("b");
+        TestCell c = cell("c");
+        assertThat(post(a, "/api/v1/fleet", "{\"name\":\"repl\"}").statusCode()).isEqualTo(201);
+        for (TestCell joiner : List.of(b, c)) {
+            String code = Json.mapper().readTree(post(a, "/api/v1/fleet/invites", "{}").body()).get("code").asText();
+            assertThat(post(joiner, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
+        }
+        byte[] content = new byte[3 << 20];
+        new Random(7).nextBytes(content);
+        HttpResponse<String> put = a.send(a.request("/api/v1/files/docs/report.bin")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build());
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+
+        JsonNode placed = eventually(a, p -> p.path(0).path("confirmed").asInt() == 2, "the file reaches 2 copies");
+        assertThat(placed.path(0).path("atRisk").asBoolean()).isFalse();
+        assertThat(placed.path(0).path("holders")).hasSize(2);
+        String holder = placed.path(0).path("holders").path(1).asText();
+        TestCell lost = holder.equals(b.cell().id().value()) ? b : c;
+        TestCell other = lost == b ? c : b;
+        Path lostDir = lost.cell().folder().dir();
+        lost.close();
+        cells.remove(lost);
+
+        // Past the grace period the lost cell stops counting; the other peer receives a copy.
+        JsonNode healed = eventually(a, p -> p.path(0).path("confirmed").asInt() == 2
+                && p.path(0).path("holders").toString().contains(other.cell().id().value()), "healed onto the third cell");
+        assertThat(healed.path(0).path("holders")).hasSize(2);
+
+        // The lost cell returns: its copy is surplus, released after the hysteresis; never more than 2 count.
+        TestCell back = TestCell.start(lostDir, withLabel(lost == b ? "b" : "c"));
+        cells.add(back);
+        eventually(a, p -> {
+            JsonNode status = status(a);
+            return status.path("countingPeers").size() == 2 && status.path("released").asLong() >= 0
+                    && a.cell().network().replicator().placement().holders(List.of(
+                    new Item(versionOf(a), Item.Kind.MANIFEST))).values().iterator().next().size() == 1;
+        }, "the surplus copy is released");
+        JsonNode finalPlacement = placement(a);
+        assertThat(finalPlacement.path(0).path("confirmed").asInt()).isEqualTo(2);
+        assertThat(finalPlacement.path(0).path("holders")).hasSize(2);
+    }
+
+    private static String versionOf(TestCell cell) {
+        try {
+            JsonNode list = Json.mapper().readTree(cell.send(cell.request("/api/v1/files?prefix=docs").GET().build()).body());
+            return list.path("files").path(0).path("version").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static Map<String, String> withLabel(String label) {
+        Map<String, String> settings = new HashMap<>(FAST);
+        settings.put("cell.label", label);
+        return settings;
+    }
+
+    private static JsonNode status(TestCell cell) {
+        try {
+            return Json.mapper().readTree(cell.send(cell.request("/api/v1/sync").GET().build()).body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode placement(TestCell cell) {
+        try {
+            HttpResponse<String> response = cell.send(cell.request("/api/v1/placement").GET().build());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return Json.mapper().readTree(response.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode eventually(TestCell cell, java.util.function.Predicate<JsonNode> condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = placement(cell);
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting until " + what + "; placement: " + last + "; sync: " + status(cell));
+    }
+
+    private static HttpResponse<String> post(TestCell cell, String path, String json) throws Exception {
+        return cell.send(cell.request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+}
