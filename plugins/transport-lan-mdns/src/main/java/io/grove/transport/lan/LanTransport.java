@@ -107,7 +107,8 @@ final class LanTransport implements Transport {
             throw new IOException("LAN transport " + id + " cannot start mDNS on " + addresses + ": " + e.getMessage(), e);
         }
         log.log(System.Logger.Level.INFO, "LAN transport {0} {1} on {2}", id,
-                announce ? "announces peer port " + port + " and listens" : "listens without announcing", addresses);
+                announce ? "announces peer port " + port + " and listens" : "listens without announcing",
+                addresses.stream().map(InetAddress::getHostAddress).toList());
     }
 
     @Override
