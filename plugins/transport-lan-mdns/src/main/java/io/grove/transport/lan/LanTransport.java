@@ -186,8 +186,7 @@ final class LanTransport implements Transport {
 
         @Override
         public void serviceAdded(ServiceEvent event) {
-            // JmDNS resolves an added instance by itself; asking again only speeds up a slow first answer.
-            event.getDNS().requestServiceInfo(event.getType(), event.getName());
+            // JmDNS resolves an added instance by itself and then calls serviceResolved.
         }
 
         @Override
