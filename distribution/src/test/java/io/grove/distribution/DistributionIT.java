@@ -61,6 +61,16 @@ class DistributionIT extends InstalledDistributionTest {
         assertThat(store).contains("store-filesystem-" + version + ".jar")
                 .noneMatch(name -> name.startsWith("grove-api"))
                 .noneMatch(lib::contains);
+        assertThat(fileNames(home.resolve("plugins/transport-direct"))).containsExactly("transport-direct-" + version + ".jar");
+        List<String> lan = fileNames(home.resolve("plugins/transport-lan-mdns"));
+        assertThat(lan).as("the LAN transport brings JmDNS and the SLF4J it logs through, in its own folder")
+                .contains("transport-lan-mdns-" + version + ".jar")
+                .anyMatch(name -> name.matches("jmdns-3\\.6\\..*\\.jar"))
+                .anyMatch(name -> name.matches("slf4j-api-2\\..*\\.jar"))
+                .anyMatch(name -> name.matches("slf4j-jdk14-2\\..*\\.jar"))
+                .noneMatch(name -> name.startsWith("grove-api"))
+                .noneMatch(lib::contains);
+        assertThat(lib).noneMatch(name -> name.startsWith("transport-") || name.startsWith("jmdns"));
 
         try (InputStream runtimeDefault = getClass().getResourceAsStream("/io/grove/runtime/cell/grove.yaml")) {
             assertThat(runtimeDefault).as("grove.yaml inside the grove-runtime JAR").isNotNull();
@@ -119,6 +129,12 @@ class DistributionIT extends InstalledDistributionTest {
         assertThat(store.path("version").asText()).isEqualTo(BuiltDistribution.version());
         assertThat(Path.of(store.path("location").asText())).isEqualTo(home.resolve("plugins/store-filesystem"));
         assertThat(store.path("instances").toString()).isEqualTo("[\"local\"]");
+        for (String transport : List.of("transport-direct", "transport-lan-mdns")) {
+            JsonNode bundled = plugin(JSON.readTree(plugins.body()), transport);
+            assertThat(bundled.path("state").asText()).as(bundled.toString()).isEqualTo("loaded");
+            assertThat(bundled.path("kind").asText()).isEqualTo("transport");
+            assertThat(Path.of(bundled.path("location").asText())).isEqualTo(home.resolve("plugins").resolve(transport));
+        }
 
         HttpResponse<String> dashboard = get(cell, "/");
         assertThat(dashboard.statusCode()).isEqualTo(200);
@@ -195,6 +211,23 @@ class DistributionIT extends InstalledDistributionTest {
         assertThat(plugin(list, "store-filesystem").path("state").asText()).isEqualTo("active");
         assertThat(get(cell, "/api/v1/health").statusCode()).isEqualTo(200);
         assertThat(cell.process().isAlive()).isTrue();
+    }
+
+    @Test
+    void runsConfiguredDirectAndLanTransportsFromTheirBundledPlugins() throws Exception {
+        GroveProcesses.Cell cell = grove.serve(tmp.resolve("cell"), "--port", "0", "--peer-port", "0",
+                "--set", "peer.bind=127.0.0.1", "--set", "plugins.fail-on-error=true",
+                "--set", "transports.direct.type=direct", "--set", "transports.direct.peers=127.0.0.1:5679",
+                "--set", "transports.lan.type=lan", "--set", "transports.lan.interface=127.0.0.1");
+
+        JsonNode list = JSON.readTree(get(cell, "/api/v1/plugins", "Authorization", "Bearer " + cell.token()).body());
+        JsonNode direct = plugin(list, "transport-direct");
+        assertThat(direct.path("state").asText()).as(direct.toString()).isEqualTo("active");
+        assertThat(direct.path("instances").toString()).isEqualTo("[\"direct\"]");
+        JsonNode lan = plugin(list, "transport-lan-mdns");
+        assertThat(lan.path("state").asText()).as(lan.toString()).isEqualTo("active");
+        assertThat(lan.path("instances").toString()).isEqualTo("[\"lan\"]");
+        grove.stop(cell);
     }
 
     @Test
