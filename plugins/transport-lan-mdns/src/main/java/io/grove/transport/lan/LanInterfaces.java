@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Which local addresses the mDNS responders bind to: the configured interfaces (by name or by one of their
- * addresses), or else every interface that is up, not loopback, not point-to-point and multicast-capable
- * (VPN tunnels and container bridges to nowhere are thereby left out only if they say so; name the interface to
- * be sure). One address per interface, IPv4 preferred: mDNS answers carry every address of the host anyway.
+ * addresses), or else every interface that is up, multicast-capable, and neither loopback nor point-to-point
+ * (VPN tunnels). One address per interface, IPv4 preferred: mDNS answers carry the host's addresses anyway.
+ * Container bridges count as LAN interfaces by this rule; name the interface to be precise.
  */
 final class LanInterfaces {
     /** The most interfaces one transport announces on. */
