@@ -194,6 +194,11 @@ final class LanTransport implements Transport {
             try {
                 ServiceInfo info = event.getInfo();
                 List<InetAddress> addresses = Arrays.asList(info.getInetAddresses());
+                byte[] text = info.getTextBytes();
+                if (addresses.isEmpty() || text == null || text.length <= 1) {
+                    // Not fully resolved yet (JmDNS reports again when the rest arrives): neither a cell nor a change.
+                    return;
+                }
                 Announcement announcement = Announcement.parse(property(info, Announcement.KEY_ID),
                         property(info, Announcement.KEY_VERSION), info.getPort(), addresses);
                 if (announcement.cell().equals(self)) {

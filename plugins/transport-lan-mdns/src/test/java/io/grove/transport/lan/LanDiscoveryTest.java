@@ -58,8 +58,10 @@ class LanDiscoveryTest {
 
     @Test
     void discoverEachOthersCellIdAndPeerPortAndTalk() throws IOException {
+        long started = System.nanoTime();
         a.await(line -> line.equals("discovered " + b.cell() + " http://" + VethPair.ADDRESS_B + ":" + b.port()), WAIT);
         b.await(line -> line.equals("discovered " + a.cell() + " http://" + VethPair.ADDRESS_A + ":" + a.port()), WAIT);
+        report("both cells discovered each other", started);
 
         b.send("exchange " + a.cell());
         assertThat(b.await(line -> line.startsWith("response ") || line.startsWith("failed "), WAIT))
@@ -98,13 +100,21 @@ class LanDiscoveryTest {
         b.await(line -> line.equals("discovered " + routeToA), WAIT);
         a.await(line -> line.equals("discovered " + routeToB), WAIT);
 
+        long closing = System.nanoTime();
         a.send("close");
 
         a.await(line -> line.equals("closed"), WAIT);
+        report("the transport closed", closing);
         assertThat(a.lines()).as("a closing transport drops its routes").contains("lost " + routeToB);
         b.await(line -> line.equals("lost " + routeToA), WAIT);
+        report("the other cell reported it lost", closing);
         b.send("exchange " + a.cell());
         assertThat(b.await(line -> line.startsWith("response ") || line.startsWith("failed "), WAIT))
                 .as(String.join("\n", b.lines())).startsWith("failed no route");
+    }
+
+    /** Prints a measured delay into the test's output (target/surefire-reports/*-output.txt). */
+    private static void report(String what, long sinceNanos) {
+        System.out.printf("LAN timing: %s after %d ms%n", what, (System.nanoTime() - sinceNanos) / 1_000_000);
     }
 }
