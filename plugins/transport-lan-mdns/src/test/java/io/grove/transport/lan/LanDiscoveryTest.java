@@ -28,8 +28,7 @@ class LanDiscoveryTest {
     @BeforeAll
     static void createLan() throws IOException {
         assumeTrue(VethPair.ipCommand() != null, "iproute2's 'ip' is not installed: no network namespaces to test in");
-        long pid = ProcessHandle.current().pid();
-        lan = VethPair.create("grove-lan-" + pid, "glan" + pid % 100_000);
+        lan = VethPair.create("grove-lan");
     }
 
     @AfterAll

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -47,6 +48,8 @@ import java.util.logging.SimpleFormatter;
  */
 public final class LanNode {
     private static final Object OUT = new Object();
+    /** JUL holds loggers weakly: a collected one would lose the configuration made here. */
+    private static final List<Logger> KEEP = new CopyOnWriteArrayList<>();
 
     private LanNode() {
     }
@@ -151,11 +154,8 @@ public final class LanNode {
             public void close() {
             }
         });
-        // Keep a reference: JUL holds loggers weakly, and a collected one would lose this configuration.
         KEEP.add(logger);
     }
-
-    private static final List<Logger> KEEP = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static void println(String line) {
         synchronized (OUT) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Two network namespaces joined by a veth pair with multicast on: a two-host LAN that exists only for a test.
@@ -20,6 +22,7 @@ final class VethPair implements AutoCloseable {
 
     private final String namespaceA;
     private final String namespaceB;
+    private Thread hook;
 
     private VethPair(String namespaceA, String namespaceB) {
         this.namespaceA = namespaceA;
@@ -37,9 +40,16 @@ final class VethPair implements AutoCloseable {
         return null;
     }
 
-    /** Creates the namespaces {@code <prefix>-a} and {@code <prefix>-b}, removing leftovers of the same names first. */
-    static VethPair create(String prefix, String vethPrefix) throws IOException {
-        VethPair pair = new VethPair(prefix + "-a", prefix + "-b");
+    /**
+     * Creates the namespaces {@code <prefix>-<pid>-a} and {@code -b} for this process, after deleting those of
+     * earlier test processes that died before they could (their pid is gone). They are also deleted when this JVM
+     * is stopped before {@link #close()}.
+     */
+    static VethPair create(String prefix) throws IOException {
+        deleteOrphans(prefix);
+        long pid = ProcessHandle.current().pid();
+        VethPair pair = new VethPair(prefix + "-" + pid + "-a", prefix + "-" + pid + "-b");
+        String vethPrefix = "gv" + pid;
         pair.deleteQuietly();
         String vethA = vethPrefix + "a";
         String vethB = vethPrefix + "b";
@@ -57,7 +67,20 @@ final class VethPair implements AutoCloseable {
             pair.deleteQuietly();
             throw e;
         }
+        pair.hook = new Thread(pair::deleteQuietly, "delete-" + pair.namespaceA);
+        Runtime.getRuntime().addShutdownHook(pair.hook);
         return pair;
+    }
+
+    private static void deleteOrphans(String prefix) throws IOException {
+        Pattern ours = Pattern.compile(Pattern.quote(prefix) + "-(\\d{1,10})-[ab]");
+        for (String line : list().lines().toList()) {
+            String name = line.split(" ")[0];
+            Matcher matcher = ours.matcher(name);
+            if (matcher.matches() && ProcessHandle.of(Long.parseLong(matcher.group(1))).isEmpty()) {
+                ip("netns", "delete", name);
+            }
+        }
     }
 
     String namespaceA() {
@@ -82,6 +105,10 @@ final class VethPair implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (hook != null) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            hook = null;
+        }
         IOException failure = null;
         for (String namespace : List.of(namespaceA, namespaceB)) {
             try {
