@@ -127,6 +127,27 @@ class LanTransportPluginTest {
     }
 
     @Test
+    void stopsItsMdnsThreadsWhenClosed() throws Exception {
+        String hostName = "grove-" + context.cellId().shortForm().toLowerCase(java.util.Locale.ROOT);
+        Transport transport = create(Map.of("interface", "127.0.0.1"));
+        transport.start(new RecordingHost(context.cellId(), peerSocket.getAddress().getPort(), e -> { }));
+        assertThat(threadsNamed(hostName)).as("JmDNS runs threads named after the host it announces").isNotEmpty();
+
+        transport.close();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!threadsNamed(hostName).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(threadsNamed(hostName)).isEmpty();
+    }
+
+    private static List<String> threadsNamed(String part) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.contains(part)).toList();
+    }
+
+    @Test
     void refusesMalformedConfigurationNamingTheKey() {
         assertThatThrownBy(() -> create(Map.of("interface", "eth0; rm -rf /")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("transports.lan.interface");
