@@ -75,6 +75,7 @@ final class LanTransport implements Transport {
         if (client != null) {
             throw new IllegalStateException("LAN transport " + id + " is already started");
         }
+        List<InetAddress> addresses = LanInterfaces.resolve(interfaces, configKey + ".interface");
         self = host.localCell();
         peers.reportTo(host);
         // HTTP/1.1 only, as for direct routes: the peer socket speaks it.
@@ -84,7 +85,6 @@ final class LanTransport implements Transport {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
-        List<InetAddress> addresses = LanInterfaces.resolve(interfaces, configKey + ".interface");
         if (addresses.isEmpty()) {
             log.log(System.Logger.Level.WARNING, "LAN transport {0}: no network interface is up with multicast; it "
                     + "finds no peers until the cell restarts with one (or set {1}.interface)", id, configKey);
