@@ -4,7 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grove.api.CellId;
 import io.grove.api.GroveApi;
+import io.grove.api.transport.PeerRequest;
+import io.grove.api.transport.PeerResponse;
+import io.grove.api.transport.Route;
+import io.grove.api.transport.Transport;
+import io.grove.api.transport.TransportFactory;
+import io.grove.api.transport.TransportHost;
+import io.grove.runtime.plugin.PluginKind;
+import io.grove.runtime.plugin.PluginLoader;
+import io.grove.runtime.plugin.PluginRegistry;
+import io.grove.testing.MapPluginConfig;
 import io.grove.testing.PluginJarBuilder;
+import io.grove.testing.TestPluginContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +33,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -61,6 +75,16 @@ class DistributionIT extends InstalledDistributionTest {
         assertThat(store).contains("store-filesystem-" + version + ".jar")
                 .noneMatch(name -> name.startsWith("grove-api"))
                 .noneMatch(lib::contains);
+        assertThat(fileNames(home.resolve("plugins/transport-direct"))).containsExactly("transport-direct-" + version + ".jar");
+        List<String> lan = fileNames(home.resolve("plugins/transport-lan-mdns"));
+        assertThat(lan).as("the LAN transport brings JmDNS and the SLF4J it logs through, in its own folder")
+                .contains("transport-lan-mdns-" + version + ".jar")
+                .anyMatch(name -> name.matches("jmdns-3\\.6\\..*\\.jar"))
+                .anyMatch(name -> name.matches("slf4j-api-2\\..*\\.jar"))
+                .anyMatch(name -> name.matches("slf4j-jdk14-2\\..*\\.jar"))
+                .noneMatch(name -> name.startsWith("grove-api"))
+                .noneMatch(lib::contains);
+        assertThat(lib).noneMatch(name -> name.startsWith("transport-") || name.startsWith("jmdns"));
 
         try (InputStream runtimeDefault = getClass().getResourceAsStream("/io/grove/runtime/cell/grove.yaml")) {
             assertThat(runtimeDefault).as("grove.yaml inside the grove-runtime JAR").isNotNull();
@@ -119,6 +143,12 @@ class DistributionIT extends InstalledDistributionTest {
         assertThat(store.path("version").asText()).isEqualTo(BuiltDistribution.version());
         assertThat(Path.of(store.path("location").asText())).isEqualTo(home.resolve("plugins/store-filesystem"));
         assertThat(store.path("instances").toString()).isEqualTo("[\"local\"]");
+        for (String transport : List.of("transport-direct", "transport-lan-mdns")) {
+            JsonNode bundled = plugin(JSON.readTree(plugins.body()), transport);
+            assertThat(bundled.path("state").asText()).as(bundled.toString()).isEqualTo("loaded");
+            assertThat(bundled.path("kind").asText()).isEqualTo("transport");
+            assertThat(Path.of(bundled.path("location").asText())).isEqualTo(home.resolve("plugins").resolve(transport));
+        }
 
         HttpResponse<String> dashboard = get(cell, "/");
         assertThat(dashboard.statusCode()).isEqualTo(200);
@@ -195,6 +225,81 @@ class DistributionIT extends InstalledDistributionTest {
         assertThat(plugin(list, "store-filesystem").path("state").asText()).isEqualTo("active");
         assertThat(get(cell, "/api/v1/health").statusCode()).isEqualTo(200);
         assertThat(cell.process().isAlive()).isTrue();
+    }
+
+    @Test
+    void runsConfiguredDirectAndLanTransportsFromTheirBundledPlugins() throws Exception {
+        GroveProcesses.Cell cell = grove.serve(tmp.resolve("cell"), "--port", "0", "--peer-port", "0",
+                "--set", "peer.bind=127.0.0.1", "--set", "plugins.fail-on-error=true",
+                "--set", "transports.direct.type=direct", "--set", "transports.direct.peers=127.0.0.1:5679",
+                "--set", "transports.lan.type=lan", "--set", "transports.lan.interface=127.0.0.1");
+
+        JsonNode list = JSON.readTree(get(cell, "/api/v1/plugins", "Authorization", "Bearer " + cell.token()).body());
+        JsonNode direct = plugin(list, "transport-direct");
+        assertThat(direct.path("state").asText()).as(direct.toString()).isEqualTo("active");
+        assertThat(direct.path("instances").toString()).isEqualTo("[\"direct\"]");
+        JsonNode lan = plugin(list, "transport-lan-mdns");
+        assertThat(lan.path("state").asText()).as(lan.toString()).isEqualTo("active");
+        assertThat(lan.path("instances").toString()).isEqualTo("[\"lan\"]");
+        grove.stop(cell);
+    }
+
+    @Test
+    void lanTransportStartsInItsOwnClassLoaderWithTheLibrariesOfItsFolder() throws Exception {
+        PluginRegistry registry = PluginLoader.load(Optional.of(home.resolve("plugins")), false, true);
+        TransportFactory lan = registry.<TransportFactory>factory(PluginKind.TRANSPORT, "lan").orElseThrow().factory();
+        ClassLoader loader = lan.getClass().getClassLoader();
+        Path folder = home.resolve("plugins/transport-lan-mdns");
+
+        Class<?> jmdns = Class.forName("javax.jmdns.JmDNS", false, loader);
+        assertThat(Path.of(jmdns.getProtectionDomain().getCodeSource().getLocation().toURI())).startsWith(folder);
+        Object slf4j = Class.forName("org.slf4j.LoggerFactory", true, loader).getMethod("getILoggerFactory").invoke(null);
+        assertThat(slf4j.getClass().getName()).as("JmDNS logs into java.util.logging, as the cell does")
+                .isEqualTo("org.slf4j.jul.JDK14LoggerFactory");
+        assertThat(slf4j.getClass().getClassLoader()).isSameAs(loader);
+
+        CellId self = CellId.ofPublicKey(new byte[32]);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try (TestPluginContext context = TestPluginContext.builder(tmp.resolve("cell")).instanceId("lan").cellId(self).build();
+             Transport transport = lan.create(context, new MapPluginConfig("transports.lan",
+                     Map.of("type", "lan", "interface", "127.0.0.1"), tmp.resolve("cell")))) {
+            transport.start(new TransportHost() {
+                @Override
+                public CellId localCell() {
+                    return self;
+                }
+
+                @Override
+                public int peerPort() {
+                    return 5679;
+                }
+
+                @Override
+                public List<String> knownAddresses(CellId peer) {
+                    return List.of();
+                }
+
+                @Override
+                public PeerResponse handle(PeerRequest request) {
+                    throw new UnsupportedOperationException("not in this test");
+                }
+
+                @Override
+                public void discovered(Route route) {
+                }
+
+                @Override
+                public void lost(Route route) {
+                }
+            });
+            byte[] otherKey = new byte[32];
+            Arrays.fill(otherKey, (byte) 7);
+            assertThat(transport.routes(CellId.ofPublicKey(otherKey))).isEmpty();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     @Test
