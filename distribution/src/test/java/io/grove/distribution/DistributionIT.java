@@ -145,7 +145,8 @@ class DistributionIT extends InstalledDistributionTest {
         assertThat(store.path("instances").toString()).isEqualTo("[\"local\"]");
         for (String transport : List.of("transport-direct", "transport-lan-mdns")) {
             JsonNode bundled = plugin(JSON.readTree(plugins.body()), transport);
-            assertThat(bundled.path("state").asText()).as(bundled.toString()).isEqualTo("loaded");
+            // The default grove.yaml runs both: transports.direct (type direct) and transports.lan (type lan).
+            assertThat(bundled.path("state").asText()).as(bundled.toString()).isEqualTo("active");
             assertThat(bundled.path("kind").asText()).isEqualTo("transport");
             assertThat(Path.of(bundled.path("location").asText())).isEqualTo(home.resolve("plugins").resolve(transport));
         }

@@ -19,10 +19,15 @@ import java.util.Optional;
  * client for its API. Close it to stop the cell.
  */
 public final class TestCell implements AutoCloseable {
-    /** Settings every test cell uses: ephemeral loopback ports, class-path plugins that must load, no warm-up. */
+    /**
+     * Settings every test cell uses: ephemeral loopback ports, class-path plugins that must load, no warm-up, the
+     * direct transport only.
+     */
     public static final Map<String, String> SETTINGS = Map.of(
             "api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
-            "plugins.classpath", "true", "plugins.fail-on-error", "true", "ingest.warm-up", "false");
+            "plugins.classpath", "true", "plugins.fail-on-error", "true", "ingest.warm-up", "false",
+            // The LAN transport is a plugin of its own (tested with network namespaces); cells here use direct HTTP.
+            "transports.lan.enabled", "false");
 
     private final Cell cell;
     private final String token;
