@@ -32,8 +32,9 @@ final class GroveProcesses implements AutoCloseable {
     private final Path home;
     private final Path logs;
     private final Map<String, String> environment;
-    private final List<Process> started = new ArrayList<>();
-    private final List<Path> logFiles = new ArrayList<>();
+    private final List<String> prefix;
+    private final List<Process> started;
+    private final List<Path> logFiles;
     private int count;
 
     /**
@@ -42,9 +43,26 @@ final class GroveProcesses implements AutoCloseable {
      * @param environment the whole environment of the processes
      */
     GroveProcesses(Path home, Path logs, Map<String, String> environment) {
+        this(home, logs, environment, List.of(), new ArrayList<>(), new ArrayList<>());
+    }
+
+    private GroveProcesses(Path home, Path logs, Map<String, String> environment, List<String> prefix,
+                           List<Process> started, List<Path> logFiles) {
         this.home = home;
         this.logs = logs;
         this.environment = Map.copyOf(environment);
+        this.prefix = List.copyOf(prefix);
+        this.started = started;
+        this.logFiles = logFiles;
+    }
+
+    /**
+     * The same distribution run behind {@code prefix} (such as {@code ip netns exec NS}), logging into a subfolder
+     * {@code name}; its processes are stopped with this one's.
+     */
+    GroveProcesses behind(String name, List<String> prefix) throws IOException {
+        return new GroveProcesses(home, Files.createDirectories(logs.resolve(name)), environment, prefix, started,
+                logFiles);
     }
 
     /** This test JVM's environment without any {@code GROVE_*} setting, on the JDK running the tests, small heap. */
@@ -176,7 +194,7 @@ final class GroveProcesses implements AutoCloseable {
     }
 
     private ProcessBuilder builder(String... args) {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(prefix);
         command.add(home.resolve("bin").resolve("grove").toString());
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(logs.toFile());

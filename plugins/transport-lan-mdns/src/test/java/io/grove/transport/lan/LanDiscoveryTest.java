@@ -1,5 +1,7 @@
 package io.grove.transport.lan;
 
+import io.grove.testing.VethPair;
+
 import io.grove.api.CellId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

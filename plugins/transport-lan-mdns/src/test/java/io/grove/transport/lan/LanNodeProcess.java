@@ -1,5 +1,7 @@
 package io.grove.transport.lan;
 
+import io.grove.testing.VethPair;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

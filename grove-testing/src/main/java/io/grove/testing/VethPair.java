@@ -1,4 +1,4 @@
-package io.grove.transport.lan;
+package io.grove.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  * Two network namespaces joined by a veth pair with multicast on: a two-host LAN that exists only for a test.
  * {@link #close()} deletes both namespaces, which deletes the pair with them. Needs root and iproute2.
  */
-final class VethPair implements AutoCloseable {
+public final class VethPair implements AutoCloseable {
     /** The addresses of the two ends, in a subnet that exists only inside the namespaces. */
-    static final String ADDRESS_A = "10.77.0.1";
-    static final String ADDRESS_B = "10.77.0.2";
+    public static final String ADDRESS_A = "10.77.0.1";
+    public static final String ADDRESS_B = "10.77.0.2";
     private static final long COMMAND_SECONDS = 20;
 
     private final String namespaceA;
@@ -30,7 +30,7 @@ final class VethPair implements AutoCloseable {
     }
 
     /** The {@code ip} command, if this machine has one. */
-    static Path ipCommand() {
+    public static Path ipCommand() {
         for (String candidate : List.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip")) {
             Path path = Path.of(candidate);
             if (Files.isExecutable(path)) {
@@ -45,7 +45,7 @@ final class VethPair implements AutoCloseable {
      * earlier test processes that died before they could (their pid is gone). They are also deleted when this JVM
      * is stopped before {@link #close()}.
      */
-    static VethPair create(String prefix) throws IOException {
+    public static VethPair create(String prefix) throws IOException {
         deleteOrphans(prefix);
         long pid = ProcessHandle.current().pid();
         VethPair pair = new VethPair(prefix + "-" + pid + "-a", prefix + "-" + pid + "-b");
@@ -83,23 +83,23 @@ final class VethPair implements AutoCloseable {
         }
     }
 
-    String namespaceA() {
+    public String namespaceA() {
         return namespaceA;
     }
 
-    String namespaceB() {
+    public String namespaceB() {
         return namespaceB;
     }
 
     /** The command line that runs {@code command} inside {@code namespace}. */
-    static List<String> inside(String namespace, List<String> command) {
+    public static List<String> inside(String namespace, List<String> command) {
         List<String> out = new ArrayList<>(List.of(ipCommand().toString(), "netns", "exec", namespace));
         out.addAll(command);
         return out;
     }
 
     /** The namespaces of this machine, as {@code ip netns list} prints them. */
-    static String list() throws IOException {
+    public static String list() throws IOException {
         return ip("netns", "list");
     }
 
