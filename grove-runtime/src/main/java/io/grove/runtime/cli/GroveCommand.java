@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Grove: a self-hosted, end-to-end encrypted storage fleet.",
         subcommands = {InitCommand.class, ServeCommand.class, PutCommand.class, GetCommand.class, LsCommand.class,
                 HistoryCommand.class, RestoreCommand.class, RmCommand.class, StatsCommand.class, VerifyCommand.class,
+                PasswordCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GroveCommand implements Runnable {
     @CommandLine.Spec

@@ -14,6 +14,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.grove.runtime.plugin.PluginRegistry;
 import io.grove.runtime.verify.Verifier;
+import io.grove.runtime.web.HostFilter;
+import io.grove.runtime.web.SessionService;
+import io.grove.runtime.web.WebAccess;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
@@ -38,16 +41,20 @@ public final class ApiRouting {
     }
 
     /** Configures the API socket without the maintenance endpoints ({@code /api/v1/verify}, {@code /api/v1/gc}). */
-    public static void api(HttpRouting.Builder routing, Services services) {
-        api(routing, services, Optional.empty());
+    public static void api(HttpRouting.Builder routing, Services services, WebAccess web) {
+        api(routing, services, Optional.empty(), web);
     }
 
-    /** Configures the API socket: REST under {@code /api/v1} (bearer token), the dashboard at {@code /}. */
-    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance) {
-        api(routing, services, Optional.of(maintenance));
+    /**
+     * Configures the API socket: REST under {@code /api/v1} (bearer token or dashboard session), the dashboard at
+     * {@code /}, every request checked against the allowed {@code Host} names (docs/dashboard.md).
+     */
+    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, WebAccess web) {
+        api(routing, services, Optional.of(maintenance), web);
     }
 
-    private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance) {
+    private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance,
+                            WebAccess web) {
         routing.addFilter((chain, req, res) -> {
             // The dashboard and API never need to be framed, sniffed or to leak their URLs.
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -57,7 +64,9 @@ public final class ApiRouting {
                     "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'");
             chain.proceed();
         });
-        routing.addFilter(new ApiAuthFilter(services.apiToken()));
+        routing.addFilter(new HostFilter(web.hosts()));
+        routing.addFilter(new ApiAuthFilter(services.apiToken(), web));
+        routing.register("/api/v1/session", new SessionService(web));
         routing.register("/api/v1/health", new HealthService(services.cellId()));
         routing.register("/api/v1/plugins", new PluginsService(services.plugins()));
         routing.register("/api/v1/files", new FilesService(services.files(), services.maxBody()));
