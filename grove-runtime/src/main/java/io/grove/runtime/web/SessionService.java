@@ -104,8 +104,9 @@ public final class SessionService implements HttpService {
                     "Unauthorized", "password: this is not the dashboard password"));
             case WebAccess.Outcome.Limited limited -> {
                 long seconds = Math.max(1, limited.retryAfter().toSeconds());
+                // Sent here, not thrown: the error handler starts a fresh response without this header.
                 res.header(HeaderNames.RETRY_AFTER, Long.toString(seconds));
-                throw new ProblemException(Problem.of(429, "too-many-attempts", "Too many attempts",
+                Responses.problem(res, Problem.of(429, "too-many-attempts", "Too many attempts",
                         "too many wrong passwords; try again in " + seconds + " s"));
             }
         }
