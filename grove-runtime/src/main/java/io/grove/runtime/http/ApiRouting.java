@@ -18,6 +18,8 @@ import io.grove.runtime.web.HostFilter;
 import io.grove.runtime.web.SessionService;
 import io.grove.runtime.web.WebAccess;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
 
@@ -110,6 +112,15 @@ public final class ApiRouting {
 
     private static void errors(HttpRouting.Builder routing) {
         routing.error(ProblemException.class, (req, res, e) -> Responses.problem(res, e.problem()));
+        // Helidon's own answers (a 304 for a cached dashboard file, a 404 for a missing one) keep their status.
+        routing.error(HttpException.class, (req, res, e) -> {
+            if (e.status().code() == Status.NOT_MODIFIED_304.code()) {
+                res.status(Status.NOT_MODIFIED_304).send();
+                return;
+            }
+            Responses.problem(res, Problem.of(e.status().code(), e.status().code() == 404 ? "not-found" : "http-error",
+                    e.status().reasonPhrase(), "no such page or endpoint: " + req.path().path()));
+        });
         routing.error(FileNotFoundProblem.class, (req, res, e) ->
                 Responses.problem(res, Problem.of(404, "file-not-found", "Not found", e.getMessage())));
         routing.error(InvalidPathException.class, (req, res, e) ->

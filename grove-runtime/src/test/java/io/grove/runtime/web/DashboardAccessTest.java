@@ -240,6 +240,15 @@ class DashboardAccessTest {
         assertThat(cell.cell().apiPort()).isPositive();
     }
 
+    @Test
+    void dashboardFilesRevalidateWithNotModifiedAndMissingOnesAre404() throws Exception {
+        HttpResponse<String> page = send("GET", "/app.js", Map.of(), "");
+        assertThat(page.statusCode()).isEqualTo(200);
+        String etag = page.headers().firstValue("ETag").orElseThrow();
+        assertThat(send("GET", "/app.js", Map.of("If-None-Match", etag), "").statusCode()).isEqualTo(304);
+        assertThat(send("GET", "/favicon.ico", Map.of(), "").statusCode()).isEqualTo(404);
+    }
+
     /** Sends a request with a chosen Host header (the JDK client will not), returning the status code. */
     private int rawStatus(String requestLine, String host) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", cell.cell().apiPort())) {
