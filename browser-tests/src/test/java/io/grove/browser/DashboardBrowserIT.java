@@ -394,7 +394,7 @@ class DashboardBrowserIT {
 
     private WebElement folderButton(String name) {
         return wait.until(d -> d.findElements(By.cssSelector("#file-rows tr.folder button")).stream()
-                .filter(b -> b.getText().trim().endsWith(name)).findFirst().orElse(null));
+                .filter(b -> b.getText().trim().equals(name)).findFirst().orElse(null));
     }
 
     private HttpRequest.Builder bearer(String path) {

@@ -317,8 +317,8 @@ function renderFiles(folders, entries) {
     for (const folder of folders) {
         const path = (state.folder ? state.folder + "/" : "") + folder.name;
         rows.append(el("tr", {class: "folder"},
-            el("td", {"data-label": "Name"}, el("button", {type: "button", class: "link name", onclick: () => openFolder(path)},
-                el("span", {"aria-hidden": "true", text: "📁 "}), folder.name)),
+            el("td", {"data-label": "Name"}, el("button", {type: "button", class: "link name folder-name",
+                "aria-label": "Folder " + folder.name, onclick: () => openFolder(path)}, folder.name)),
             el("td", {"data-label": "Size", text: humanBytes(folder.size)}),
             el("td", {"data-label": "Modified", text: folder.count + (folder.count === 1 ? " file" : " files")}),
             el("td", {"data-label": "Actions"})));
@@ -328,7 +328,7 @@ function renderFiles(folders, entries) {
             el("td", {"data-label": "Name", class: "name"}, el("span", {class: "file-name", text: name})),
             el("td", {"data-label": "Size", text: humanBytes(file.size)}),
             el("td", {"data-label": "Modified", text: humanTime(file.mtime)}),
-            el("td", {"data-label": "Actions", class: "actions"},
+            el("td", {"data-label": "Actions"}, el("div", {class: "actions"},
                 el("a", {href: filePath(file.path), download: name, class: "button", "aria-label": "Download " + name,
                     text: "Download"}),
                 el("button", {type: "button", "aria-label": "Preview " + name, onclick: () => preview(file),
@@ -336,7 +336,7 @@ function renderFiles(folders, entries) {
                 el("button", {type: "button", "aria-label": "History of " + name, onclick: () => history(file.path),
                     text: "History"}),
                 el("button", {type: "button", class: "danger", "aria-label": "Delete " + name,
-                    onclick: () => remove(file.path), text: "Delete"}))));
+                    onclick: () => remove(file.path), text: "Delete"})))));
     }
     $("files-empty").hidden = folders.length + entries.length > 0;
 }
@@ -388,12 +388,12 @@ async function history(path) {
                 el("td", {"data-label": "Changed", text: label + (i === 0 ? " (current)" : "")}),
                 el("td", {"data-label": "Size", text: v.deleted ? "deleted" : humanBytes(v.size)}),
                 el("td", {"data-label": "Version", class: "mono", text: v.version.slice(0, 12)}),
-                el("td", {"data-label": "Actions", class: "actions"},
+                el("td", {"data-label": "Actions"}, el("div", {class: "actions"},
                     v.deleted ? null : el("a", {href: filePath(path) + "?version=" + v.version, class: "button",
                         download: path.split("/").pop(), "aria-label": "Download the version of " + label,
                         text: "Download"}),
                     i === 0 || v.deleted ? null : el("button", {type: "button", "aria-label": "Restore the version of " + label,
-                        onclick: () => restore(path, v.version), text: "Restore"}))));
+                        onclick: () => restore(path, v.version), text: "Restore"})))));
         });
         body.append(el("table", {},
             el("caption", {class: "visually-hidden", text: "Versions, newest first"}),
@@ -522,7 +522,7 @@ function chart(bars) {
     const ns = "http://www.w3.org/2000/svg";
     const max = Math.max(1, ...bars.map(([, v]) => v));
     const svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", "0 0 400 " + (bars.length * 40));
+    svg.setAttribute("viewBox", "0 0 400 " + (bars.length * 50));
     svg.setAttribute("role", "img");
     svg.setAttribute("class", "chart");
     const title = document.createElementNS(ns, "title");
@@ -530,14 +530,14 @@ function chart(bars) {
     svg.append(title);
     bars.forEach(([label, value], i) => {
         const rect = document.createElementNS(ns, "rect");
-        rect.setAttribute("x", "130");
-        rect.setAttribute("y", String(i * 40 + 8));
-        rect.setAttribute("height", "24");
-        rect.setAttribute("width", String(Math.max(1, 260 * value / max)));
+        rect.setAttribute("x", "0");
+        rect.setAttribute("y", String(i * 50 + 22));
+        rect.setAttribute("height", "20");
+        rect.setAttribute("width", String(Math.max(1, 400 * value / max)));
         rect.setAttribute("class", "bar bar-" + i);
         const text = document.createElementNS(ns, "text");
         text.setAttribute("x", "0");
-        text.setAttribute("y", String(i * 40 + 25));
+        text.setAttribute("y", String(i * 50 + 16));
         text.textContent = label + " · " + humanBytes(value);
         svg.append(rect, text);
     });
