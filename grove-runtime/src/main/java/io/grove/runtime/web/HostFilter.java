@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Answers only requests whose {@code Host} names this cell ({@link AllowedHosts}), and refuses state-changing
  * requests whose {@code Origin} is another site: a 421 or 403 problem otherwise. Runs before authentication, for the
- * dashboard's files and the API alike.
+ * dashboard's files and the API alike. Refusals are logged at debug level only: any web page can make a browser
+ * send them, and the problem body already tells a misconfigured user which setting to change.
  */
 public final class HostFilter implements Filter {
     private static final System.Logger LOG = System.getLogger(HostFilter.class.getName());
@@ -28,7 +29,7 @@ public final class HostFilter implements Filter {
         int port = req.localPeer().port();
         Optional<String> host = req.headers().first(HeaderNames.HOST);
         if (host.isEmpty() || !hosts.allows(host.get(), port)) {
-            LOG.log(System.Logger.Level.WARNING, "refused a request for an unknown Host from " + req.remotePeer().host());
+            LOG.log(System.Logger.Level.DEBUG, "refused a request for an unknown Host from " + req.remotePeer().host());
             Responses.problem(res, Problem.of(421, "unknown-host", "Misdirected request",
                     "this cell does not answer to the Host '" + host.map(HostFilter::printable).orElse("")
                             + "'; open it by its address (http://127.0.0.1:" + port
