@@ -182,11 +182,33 @@ class DashboardBrowserIT {
         row("photo.png");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Uploaded 2 files."));
         assertThat(apiBytes("/api/v1/files/random.bin")).isEqualTo(randomBytes);
+        WebElement progress = driver.findElement(By.cssSelector("#uploads progress[aria-label='Uploading random.bin']"));
+        assertThat(progress.getAttribute("value")).isEqualTo(progress.getAttribute("max"))
+                .isEqualTo(Integer.toString(randomBytes.length));
         shot("03-files");
     }
 
     @Test
     @Order(4)
+    void uploadsFilesDroppedOnThePage() throws Exception {
+        // WebDriver cannot drag from the desktop; the page receives the same drop event a real drag would give it.
+        ((JavascriptExecutor) driver).executeScript("""
+                document.getElementById("status").textContent = "";
+                const transfer = new DataTransfer();
+                transfer.items.add(new File(["dropped content"], "dropped.txt", {type: "text/plain"}));
+                transfer.items.add(new File(["second drop"], "dropped-2.txt", {type: "text/plain"}));
+                document.getElementById("drop").dispatchEvent(
+                    new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+                """);
+        row("dropped.txt");
+        row("dropped-2.txt");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Uploaded 2 files."));
+        assertThat(apiText("/api/v1/files/dropped.txt")).isEqualTo("dropped content");
+        assertThat(apiText("/api/v1/files/dropped-2.txt")).isEqualTo("second drop");
+    }
+
+    @Test
+    @Order(5)
     void downloadsAFileByteIdentical() throws Exception {
         row("random.bin").findElement(By.linkText("Download")).click();
         Path downloaded = downloads.resolve("random.bin");
@@ -199,7 +221,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void previewsTextAndImages() throws IOException {
         row("hello.txt").findElement(By.xpath(".//button[text()='Preview']")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail-body pre"),
@@ -214,7 +236,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void showsHistoryAndRestoresAnOlderVersion() throws Exception {
         Path second = write("v2", "hello.txt", "Hello Grove, version two\n".getBytes(StandardCharsets.UTF_8));
         driver.findElement(By.id("upload-input")).sendKeys(second.toString());
@@ -232,7 +254,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void rendersAHostileFileNameAsText() throws Exception {
         Path hostile = write("xss", XSS_NAME, "harmless".getBytes(StandardCharsets.UTF_8));
         driver.findElement(By.id("upload-input")).sendKeys(hostile.toString());
@@ -248,7 +270,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void browsesFolders() throws Exception {
         HttpResponse<String> put = http.send(bearer("/api/v1/files/docs/notes/readme.txt")
                 .PUT(HttpRequest.BodyPublishers.ofString("in a folder")).build(), HttpResponse.BodyHandlers.ofString());
@@ -265,7 +287,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void deletesAFile() throws Exception {
         row("photo.png").findElement(By.xpath(".//button[text()='Delete']")).click();
         wait.until(ExpectedConditions.alertIsPresent()).accept();
@@ -276,7 +298,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void showsStatsPluginsAndSettings() throws IOException {
         driver.findElement(By.linkText("Stats")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stats"), "Deduplication"));
@@ -300,7 +322,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void fitsAPhoneScreenAndWorksFromTheKeyboard() throws IOException {
         driver.manage().window().setSize(new Dimension(390, 844));
         try {
@@ -318,7 +340,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void refusesAChangeWithoutTheCsrfTokenEvenWithTheSessionCookie() throws Exception {
         Cookie session = driver.manage().getCookieNamed("grove-session-" + cell.apiPort());
         String cookie = session.getName() + "=" + session.getValue();
@@ -339,7 +361,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void refusesAForeignHostName() throws IOException {
         driver.get("http://evil.example:" + cell.apiPort() + "/");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "unknown-host"));
@@ -357,7 +379,7 @@ class DashboardBrowserIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void refusesWrongPasswordsThenLimitsThem() throws IOException {
         driver.findElement(By.id("logout")).click();
         WebElement password = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-password")));

@@ -434,6 +434,7 @@ async function remove(path) {
 async function upload(files) {
     if (files.length === 0) return;
     clearError();
+    for (const done of document.querySelectorAll("#uploads li.done")) done.remove();
     const folder = state.folder;
     const queue = files.map(file => ({file, item: uploadItem(file)}));
     let failed = 0;
@@ -479,7 +480,6 @@ function put(folder, file, item) {
                 item.bar.value = item.bar.max;
                 item.node.classList.add("done");
                 item.label.textContent = file.name + " ✓";
-                setTimeout(() => item.node.remove(), 4000);
                 resolve();
             } else {
                 let detail = "HTTP " + request.status;

@@ -215,6 +215,16 @@ class DashboardAccessTest {
     }
 
     @Test
+    void malformedHostNamesStopTheStartNamingTheKey() {
+        cell.close();
+        Map<String, String> settings = new HashMap<>(TestCell.SETTINGS);
+        settings.put("api.hosts", "http://grove.example.org/");
+        assertThatThrownBy(() -> Cell.start(new CellFolder(tmp.resolve("cell")), settings, Map.of(), Optional.empty()))
+                .hasMessageContaining("api.hosts").hasMessageContaining("http://grove.example.org/");
+        cell = TestCell.start(tmp.resolve("cell"), Map.of());
+    }
+
+    @Test
     void crossSiteOriginCannotChangeAnything() throws Exception {
         String[] session = setUp();
         HttpResponse<String> evil = send("PUT", "/api/v1/files/c.txt",
