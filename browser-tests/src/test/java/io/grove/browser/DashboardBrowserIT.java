@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.runtime.Cell;
 import io.grove.runtime.cell.CellFolder;
 import io.grove.runtime.json.Json;
+import io.grove.testing.PluginJarBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -80,13 +81,15 @@ class DashboardBrowserIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private final byte[] randomBytes = new byte[300 * 1024 + 7];
 
-    /** A failed step leaves a screenshot of what the browser showed. */
+    /** A failed step leaves a screenshot and the page source of what the browser showed. */
     @RegisterExtension
     final TestWatcher failures = new TestWatcher() {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
             try {
-                shot("FAILED-" + context.getRequiredTestMethod().getName());
+                String name = "FAILED-" + context.getRequiredTestMethod().getName();
+                shot(name);
+                Files.writeString(screenshots.resolve(name + ".html"), driver.getCurrentUrl() + "\n" + driver.getPageSource());
             } catch (IOException | RuntimeException e) {
                 cause.addSuppressed(e);
             }
@@ -105,8 +108,13 @@ class DashboardBrowserIT {
         screenshots = Files.createDirectories(Path.of(System.getProperty("grove.screenshots", "target/screenshots")));
         new Random(7).nextBytes(randomBytes);
 
+        // A plugin written for a future API, which the Plugins view must show as refused, with the reason.
+        Path plugins = Files.createDirectories(work.resolve("plugins"));
+        PluginJarBuilder.named("from-the-future").apiVersion("99.0")
+                .source("future.P", "package future; public class P implements io.grove.api.plugin.GrovePlugin {}")
+                .service("future.P").build(plugins.resolve("from-the-future.jar"));
         Map<String, String> settings = new HashMap<>(Map.of("api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
-                "plugins.classpath", "true", "plugins.fail-on-error", "true", "ingest.warm-up", "false"));
+                "plugins.classpath", "true", "plugins.dir", plugins.toString(), "ingest.warm-up", "false"));
         cell = Cell.start(new CellFolder(work.resolve("cell")), settings, Map.of(), Optional.empty());
         base = cell.apiUrl();
 
@@ -307,7 +315,10 @@ class DashboardBrowserIT {
 
         driver.findElement(By.linkText("Plugins")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("plugin-rows"), "store-filesystem"));
-        assertThat(driver.findElement(By.id("plugin-rows")).getText()).contains("active");
+        List<WebElement> plugins = driver.findElements(By.cssSelector("#plugin-rows tr"));
+        assertThat(plugins).anySatisfy(r -> assertThat(r.getText()).contains("store-filesystem").contains("active"));
+        assertThat(plugins).anySatisfy(r -> assertThat(r.getText()).contains("from-the-future").contains("refused")
+                .contains("99.0"));
         shot("10-plugins");
 
         driver.findElement(By.linkText("Settings")).click();
