@@ -14,6 +14,7 @@ import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 
@@ -153,7 +154,7 @@ public final class SessionService implements HttpService {
         } catch (JacksonException e) {
             throw ProblemException.badRequest("invalid-body", "the body is not a JSON object {\"password\": …}");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

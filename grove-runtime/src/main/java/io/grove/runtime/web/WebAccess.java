@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Who may use the dashboard: the password (its hash in the cell folder), the login sessions, the guess limiter and
@@ -128,7 +129,7 @@ public final class WebAccess {
         return withHashSlot(() -> hash.matches(given));
     }
 
-    private <T> T withHashSlot(java.util.function.Supplier<T> work) {
+    private <T> T withHashSlot(Supplier<T> work) {
         try {
             if (!hashing.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the cell is too busy checking passwords; try again");
