@@ -46,3 +46,19 @@ ensure_maven() {
         fi
     fi
 }
+
+# The browser tests (module browser-tests) drive Debian's headless Chromium through its chromedriver; installs both
+# with apt-get when missing (as root, non-interactively).
+ensure_chromium() {
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing chromium and chromium-driver with apt-get (for the browser tests)"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >&2
+    else
+        log "the browser tests need /usr/bin/chromium and /usr/bin/chromedriver: apt-get install chromium chromium-driver"
+        return 1
+    fi
+}

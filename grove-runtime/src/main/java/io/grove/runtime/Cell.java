@@ -9,6 +9,7 @@ import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.config.GroveConfig;
 import io.grove.runtime.watch.FolderWatcher;
+import io.grove.runtime.web.WebAccess;
 import io.grove.runtime.files.Storage;
 import io.grove.runtime.http.ApiRouting;
 import io.grove.runtime.fleet.RosterBook;
@@ -87,9 +88,11 @@ public final class Cell implements AutoCloseable {
             }
             GroveConfig config = GroveConfig.load(folder.dir(), overrides, environment);
             CellSettings settings = CellSettings.from(config, distribution);
-            if (!settings.apiIsLoopback()) {
+            WebAccess web = webAccess(folder, config);
+            if (!settings.apiIsLoopback() && !web.passwordSet()) {
                 throw new CellStartException("refusing to bind the dashboard and API to " + settings.apiBind()
-                        + ": set a dashboard password first, or keep api.bind on a loopback address (127.0.0.1)");
+                        + ": set a dashboard password first ('grove password'), or keep api.bind on a loopback "
+                        + "address (127.0.0.1)");
             }
             CellKeys keys = folder.keys();
             String token = folder.apiToken();
@@ -118,7 +121,7 @@ public final class Cell implements AutoCloseable {
                     .host(settings.apiBind())
                     .port(settings.apiPort())
                     .maxPayloadSize(settings.maxApiBody())
-                    .routing(r -> ApiRouting.api(r, services, maintenance, new ApiRouting.Fleet(finalNetwork)))
+                    .routing(r -> ApiRouting.api(r, services, maintenance, web, new ApiRouting.Fleet(finalNetwork)))
                     .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
                             .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
                             .routing(r -> ApiRouting.peer(r, peer.handler())))
@@ -185,6 +188,15 @@ public final class Cell implements AutoCloseable {
         }
         watcher.start();
         return watcher;
+    }
+
+    /** The dashboard's password, sessions and allowed Host names ({@code api.hosts}). */
+    private static WebAccess webAccess(CellFolder folder, GroveConfig config) {
+        try {
+            return WebAccess.of(folder.dir(), config.root().list("api.hosts"), Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("configuration key 'api.hosts': " + e.getMessage());
+        }
     }
 
     /** Fails early, with the key to change, when a fixed port is taken (Helidon only logs it). */

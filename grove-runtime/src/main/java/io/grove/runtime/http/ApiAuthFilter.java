@@ -1,6 +1,9 @@
 package io.grove.runtime.http;
 
 import io.grove.runtime.cell.CellFolder;
+import io.grove.runtime.web.SessionService;
+import io.grove.runtime.web.Sessions;
+import io.grove.runtime.web.WebAccess;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -11,15 +14,24 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Requires {@code Authorization: Bearer <api.token>} on every {@code /api/} request except the public ones
- * (health). The token is compared in constant time and never logged.
+ * Authenticates every {@code /api/} request except the public ones (health, the dashboard's session state, setup
+ * and login), in one of two ways:
+ * <ul>
+ *     <li>{@code Authorization: Bearer <api.token>} — the CLI and scripts; compared in constant time, never logged;</li>
+ *     <li>the dashboard's session cookie, plus its CSRF token in {@code X-CSRF-Token} on every request that is not
+ *     {@code GET}/{@code HEAD}/{@code OPTIONS} (403 without it).</li>
+ * </ul>
  */
 final class ApiAuthFilter implements Filter {
-    private static final Set<String> PUBLIC = Set.of("/api/v1/health");
+    private static final Set<String> PUBLIC = Set.of("/api/v1/health", "/api/v1/session", "/api/v1/session/",
+            "/api/v1/session/setup", "/api/v1/session/login");
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     private final String token;
+    private final WebAccess web;
 
-    ApiAuthFilter(String token) {
+    ApiAuthFilter(String token, WebAccess web) {
         this.token = token;
+        this.web = web;
     }
 
     @Override
@@ -30,14 +42,28 @@ final class ApiAuthFilter implements Filter {
             return;
         }
         Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (header.isEmpty()) {
-            deny(res, "this request needs an 'Authorization: Bearer <token>' header; the token is in the cell folder's api.token");
+        if (header.isPresent()) {
+            String value = header.get();
+            if (!value.regionMatches(true, 0, "Bearer ", 0, 7) || !CellFolder.secretEquals(token, value.substring(7).trim())) {
+                deny(res, "the bearer token is not this cell's API token (see api.token in the cell folder)");
+                return;
+            }
+            chain.proceed();
             return;
         }
-        String value = header.get();
-        if (!value.regionMatches(true, 0, "Bearer ", 0, 7) || !CellFolder.secretEquals(token, value.substring(7).trim())) {
-            deny(res, "the bearer token is not this cell's API token (see api.token in the cell folder)");
+        Optional<Sessions.Session> session = SessionService.session(web, req);
+        if (session.isEmpty()) {
+            deny(res, "this request needs an 'Authorization: Bearer <token>' header (the token is in the cell folder's "
+                    + "api.token) or a dashboard session (log in at /)");
             return;
+        }
+        if (!SAFE_METHODS.contains(req.prologue().method().text())) {
+            Optional<String> csrf = req.headers().first(HeaderNames.create("X-CSRF-Token"));
+            if (csrf.isEmpty() || !session.get().csrfMatches(csrf.get())) {
+                Responses.problem(res, Problem.of(403, "csrf-token", "Forbidden",
+                        "X-CSRF-Token: missing or not this session's token; reload the dashboard"));
+                return;
+            }
         }
         chain.proceed();
     }

@@ -17,7 +17,12 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.grove.runtime.plugin.PluginRegistry;
 import io.grove.runtime.verify.Verifier;
+import io.grove.runtime.web.HostFilter;
+import io.grove.runtime.web.SessionService;
+import io.grove.runtime.web.WebAccess;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
 
@@ -45,22 +50,26 @@ public final class ApiRouting {
     }
 
     /** Configures the API socket without the maintenance endpoints ({@code /api/v1/verify}, {@code /api/v1/gc}). */
-    public static void api(HttpRouting.Builder routing, Services services) {
-        api(routing, services, Optional.empty(), Optional.empty());
+    public static void api(HttpRouting.Builder routing, Services services, WebAccess web) {
+        api(routing, services, Optional.empty(), web, Optional.empty());
     }
 
-    /** Configures the API socket: REST under {@code /api/v1} (bearer token), the dashboard at {@code /}. */
-    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance) {
-        api(routing, services, Optional.of(maintenance), Optional.empty());
+    /**
+     * Configures the API socket: REST under {@code /api/v1} (bearer token or dashboard session), the dashboard at
+     * {@code /}, every request checked against the allowed {@code Host} names (docs/dashboard.md).
+     */
+    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, WebAccess web) {
+        api(routing, services, Optional.of(maintenance), web, Optional.empty());
     }
 
-    /** Configures the API socket with maintenance and fleet endpoints. */
-    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, Fleet fleet) {
-        api(routing, services, Optional.of(maintenance), Optional.of(fleet));
+    /** Configures the API socket with maintenance and fleet endpoints ({@code /api/v1/fleet}, {@code /peers} …). */
+    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, WebAccess web,
+                           Fleet fleet) {
+        api(routing, services, Optional.of(maintenance), web, Optional.of(fleet));
     }
 
     private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance,
-                            Optional<Fleet> fleet) {
+                            WebAccess web, Optional<Fleet> fleet) {
         routing.addFilter((chain, req, res) -> {
             // The dashboard and API never need to be framed, sniffed or to leak their URLs.
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -70,7 +79,9 @@ public final class ApiRouting {
                     "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'");
             chain.proceed();
         });
-        routing.addFilter(new ApiAuthFilter(services.apiToken()));
+        routing.addFilter(new HostFilter(web.hosts()));
+        routing.addFilter(new ApiAuthFilter(services.apiToken(), web));
+        routing.register("/api/v1/session", new SessionService(web));
         routing.register("/api/v1/health", new HealthService(services.cellId()));
         routing.register("/api/v1/plugins", new PluginsService(services.plugins()));
         routing.register("/api/v1/files", new FilesService(services.files(), services.maxBody()));
@@ -123,6 +134,15 @@ public final class ApiRouting {
 
     private static void errors(HttpRouting.Builder routing) {
         routing.error(ProblemException.class, (req, res, e) -> Responses.problem(res, e.problem()));
+        // Helidon's own answers (a 304 for a cached dashboard file, a 404 for a missing one) keep their status.
+        routing.error(HttpException.class, (req, res, e) -> {
+            if (e.status().code() == Status.NOT_MODIFIED_304.code()) {
+                res.status(Status.NOT_MODIFIED_304).send();
+                return;
+            }
+            Responses.problem(res, Problem.of(e.status().code(), e.status().code() == 404 ? "not-found" : "http-error",
+                    e.status().reasonPhrase(), "no such page or endpoint: " + req.path().path()));
+        });
         routing.error(FileNotFoundProblem.class, (req, res, e) ->
                 Responses.problem(res, Problem.of(404, "file-not-found", "Not found", e.getMessage())));
         routing.error(InvalidPathException.class, (req, res, e) ->

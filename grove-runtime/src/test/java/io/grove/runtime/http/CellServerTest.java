@@ -93,7 +93,7 @@ class CellServerTest {
     void servesTheDashboardPageAtTheRoot() throws Exception {
         HttpResponse<String> response = get("/", Optional.empty());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("<title>Grove</title>").contains("health.js");
+        assertThat(response.body()).contains("<title>Grove</title>").contains("app.js");
         assertThat(response.headers().firstValue("Content-Security-Policy")).isPresent();
     }
 
