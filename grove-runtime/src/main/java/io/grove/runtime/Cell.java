@@ -14,6 +14,7 @@ import io.grove.runtime.files.Storage;
 import io.grove.runtime.http.ApiRouting;
 import io.grove.runtime.fleet.RosterBook;
 import io.grove.runtime.peer.PeerStack;
+import io.grove.runtime.events.EventBus;
 import io.grove.runtime.peers.Network;
 import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
@@ -112,8 +113,9 @@ public final class Cell implements AutoCloseable {
                     settings.maxApiBody());
             ApiRouting.Maintenance maintenance = new ApiRouting.Maintenance(storage.verifier(), storage.collector());
             // The roster decides who may talk to this cell: before it joins or creates a fleet, nobody may.
+            EventBus events = new EventBus(Clock.systemUTC());
             network = Network.create(keys, settings.label(), storage.database(), store, instances, config.root(),
-                    Clock.systemUTC());
+                    events, Clock.systemUTC());
             PeerStack peer = network.stack();
             Network finalNetwork = network;
             WebServer server = WebServer.builder()
@@ -240,6 +242,11 @@ public final class Cell implements AutoCloseable {
     /** This cell's view of its fleet's roster (also what its peer socket checks senders against). */
     public RosterBook roster() {
         return network.roster();
+    }
+
+    /** The cell's live events (the dashboard's {@code /api/v1/events}). */
+    public EventBus events() {
+        return network.events();
     }
 
     /** This cell's side of the fleet: transports, gossip, fleet operations. */

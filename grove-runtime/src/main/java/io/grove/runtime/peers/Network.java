@@ -6,6 +6,7 @@ import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.db.Database;
+import io.grove.runtime.events.EventBus;
 import io.grove.runtime.fleet.InviteBook;
 import io.grove.runtime.fleet.RosterBook;
 import io.grove.runtime.fleet.SignedRoster;
@@ -49,11 +50,12 @@ public final class Network implements AutoCloseable {
     private final RosterGossip gossip;
     private final FleetService fleet;
     private final Replicator replicator;
+    private final EventBus events;
     private final AtomicReference<List<String>> ownRoutes;
     private final List<String> advertise;
 
     private Network(RosterBook roster, PeerStack stack, Map<String, Transport> transports, Peers peers,
-                    RosterGossip gossip, FleetService fleet, Replicator replicator,
+                    RosterGossip gossip, FleetService fleet, Replicator replicator, EventBus events,
                     AtomicReference<List<String>> ownRoutes, List<String> advertise) {
         this.roster = roster;
         this.stack = stack;
@@ -62,6 +64,7 @@ public final class Network implements AutoCloseable {
         this.gossip = gossip;
         this.fleet = fleet;
         this.replicator = replicator;
+        this.events = events;
         this.ownRoutes = ownRoutes;
         this.advertise = advertise;
     }
@@ -73,7 +76,7 @@ public final class Network implements AutoCloseable {
      *               {@code peer.timeout})
      */
     public static Network create(CellKeys keys, String label, Database db, ChunkStore store,
-                                 PluginInstances instances, ConfigNode config, Clock clock) {
+                                 PluginInstances instances, ConfigNode config, EventBus events, Clock clock) {
         RosterBook roster = new RosterBook(db, keys, clock);
         InviteBook invites = new InviteBook(db, roster, keys, clock);
         RosterSource rosterSource = () -> roster.current().map(SignedRoster::encode);
@@ -112,12 +115,12 @@ public final class Network implements AutoCloseable {
             throw new ConfigException(
                     "configuration key 'fleet.gossip-interval' must be between 100ms and 1d");
         }
-        RosterGossip gossip = new RosterGossip(roster, peers, clock, interval);
+        RosterGossip gossip = new RosterGossip(roster, peers, clock, interval, events);
         gossipRef.set(gossip);
         FleetService fleet = new FleetService(keys, label, roster, invites, peers, gossip, clock);
         Replicator replicator = new Replicator(placement, roster, peers, store, db, ReplicationSettings.from(config),
-                clock);
-        return new Network(roster, stack, transports, peers, gossip, fleet, replicator, ownRoutes,
+                events, clock);
+        return new Network(roster, stack, transports, peers, gossip, fleet, replicator, events, ownRoutes,
                 config.list("peer.advertise"));
     }
 
@@ -136,6 +139,11 @@ public final class Network implements AutoCloseable {
 
     public FleetService fleet() {
         return fleet;
+    }
+
+    /** The cell's live events. */
+    public EventBus events() {
+        return events;
     }
 
     /** The opp sync loop and placement of this cell's data. */

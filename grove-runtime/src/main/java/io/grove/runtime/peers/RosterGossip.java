@@ -1,6 +1,7 @@
 package io.grove.runtime.peers;
 
 import io.grove.api.CellId;
+import io.grove.runtime.events.EventBus;
 import io.grove.runtime.fleet.FleetFormatException;
 import io.grove.runtime.fleet.FleetSecretException;
 import io.grove.runtime.fleet.Member;
@@ -46,6 +47,7 @@ public final class RosterGossip implements AutoCloseable {
     private final Peers peers;
     private final Clock clock;
     private final Duration interval;
+    private final EventBus events;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore permits = new Semaphore(CONCURRENCY);
@@ -58,12 +60,14 @@ public final class RosterGossip implements AutoCloseable {
      * @param peers    how to reach the other members
      * @param clock    the one clock
      * @param interval time between rounds
+     * @param events   where applied rosters are announced ({@code fleet.roster})
      */
-    public RosterGossip(RosterBook roster, Peers peers, Clock clock, Duration interval) {
+    public RosterGossip(RosterBook roster, Peers peers, Clock clock, Duration interval, EventBus events) {
         this.roster = roster;
         this.peers = peers;
         this.clock = clock;
         this.interval = interval;
+        this.events = events;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grove-roster-gossip");
             t.setDaemon(true);
@@ -188,6 +192,8 @@ public final class RosterGossip implements AutoCloseable {
                 case APPLIED -> {
                     LOG.log(System.Logger.Level.INFO, "applied roster seq {0} from {1}", received.roster().seq(),
                             peer.shortForm());
+                    events.publish("fleet.roster", Map.of("seq", received.roster().seq(),
+                            "members", received.roster().members().size()));
                     if (received.roster().member(peers.self()).isEmpty()) {
                         LOG.log(System.Logger.Level.WARNING, "this cell is no longer in the fleet's roster (revoked)");
                     } else {

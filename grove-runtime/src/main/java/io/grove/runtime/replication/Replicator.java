@@ -6,6 +6,7 @@ import io.grove.api.store.ChunkCursor;
 import io.grove.api.store.ChunkPage;
 import io.grove.api.store.ChunkStore;
 import io.grove.runtime.db.Database;
+import io.grove.runtime.events.EventBus;
 import io.grove.runtime.fleet.Member;
 import io.grove.runtime.fleet.Role;
 import io.grove.runtime.fleet.Roster;
@@ -61,6 +62,7 @@ public final class Replicator implements AutoCloseable {
     private final ChunkStore store;
     private final Database db;
     private final ReplicationSettings settings;
+    private final EventBus events;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService transfers = Executors.newVirtualThreadPerTaskExecutor();
@@ -68,13 +70,14 @@ public final class Replicator implements AutoCloseable {
     private volatile boolean closed;
 
     public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
-                      ReplicationSettings settings, Clock clock) {
+                      ReplicationSettings settings, EventBus events, Clock clock) {
         this.placement = placement;
         this.roster = roster;
         this.peers = peers;
         this.store = store;
         this.db = db;
         this.settings = settings;
+        this.events = events;
         this.clock = clock;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grove-sync");
@@ -296,6 +299,8 @@ public final class Replicator implements AutoCloseable {
                 pushed.get(), released, atRisk, confirmed, lost, factor, "");
         status.set(done);
         if (done.pushed() > 0 || done.released() > 0 || done.lost() > 0) {
+            events.publish("sync.round", Map.of("pushed", done.pushed(), "released", done.released(),
+                    "lost", done.lost(), "atRisk", done.atRisk(), "items", done.items()));
             placement.event("round", "pushed " + done.pushed() + ", released " + done.released() + ", lost "
                     + done.lost() + ", at risk " + done.atRisk() + " of " + done.items());
         }
