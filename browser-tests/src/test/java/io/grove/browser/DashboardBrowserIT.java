@@ -116,7 +116,8 @@ class DashboardBrowserIT {
                 .source("future.P", "package future; public class P implements io.grove.api.plugin.GrovePlugin {}")
                 .service("future.P").build(plugins.resolve("from-the-future.jar"));
         Map<String, String> settings = new HashMap<>(Map.of("api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
-                "plugins.classpath", "true", "plugins.dir", plugins.toString(), "ingest.warm-up", "false"));
+                "plugins.classpath", "true", "plugins.dir", plugins.toString(), "ingest.warm-up", "false",
+                "transports.lan.enabled", "false"));
         cell = Cell.start(new CellFolder(work.resolve("cell")), settings, Map.of(), Optional.empty());
         base = cell.apiUrl();
 

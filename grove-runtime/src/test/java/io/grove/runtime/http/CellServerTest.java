@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CellServerTest {
     static final Map<String, String> TEST_SETTINGS = Map.of(
             "api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
-            "plugins.classpath", "true", "plugins.fail-on-error", "true", "ingest.warm-up", "false");
+            "plugins.classpath", "true", "plugins.fail-on-error", "true", "ingest.warm-up", "false",
+            "transports.lan.enabled", "false");
 
     @TempDir
     Path tmp;

@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MaintenanceApiTest {
     private static final Map<String, String> SETTINGS = Map.of(
             "api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1", "plugins.classpath", "true",
-            "plugins.fail-on-error", "true", "ingest.warm-up", "false", "gc.grace-period", "0s");
+            "plugins.fail-on-error", "true", "ingest.warm-up", "false", "gc.grace-period", "0s",
+            "transports.lan.enabled", "false");
 
     @TempDir
     Path tmp;

@@ -47,7 +47,8 @@ class PlacementPolicyTest {
         List<CellId> targets = PlacementPolicy.targets(needed, holders, candidates);
 
         assertThat(targets.size() + holders.size()).isLessThanOrEqualTo(Math.max(needed, holders.size()));
-        assertThat(new HashSet<>(targets)).hasSameSizeAs(targets).doesNotContainAnyElementsOf(holders);
+        assertThat(new HashSet<>(targets)).hasSameSizeAs(targets);
+        assertThat(targets).noneMatch(holders::contains);
         long available = candidates.stream().map(PlacementPolicy.Candidate::id).filter(id -> !holders.contains(id))
                 .distinct().count();
         assertThat(targets).hasSize((int) Math.min(Math.max(needed - holders.size(), 0), available));
