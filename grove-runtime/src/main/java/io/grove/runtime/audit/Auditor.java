@@ -53,7 +53,12 @@ public final class Auditor {
                         audit.holder().shortForm(), e.toString());
                 reply = AuditReply.unreachable();
             }
-            AuditResult result = book.record(audit, reply, clock.instant());
+            AuditResult result;
+            try {
+                result = book.record(audit, reply, clock.instant());
+            } catch (IllegalStateException e) {
+                continue; // the copy was forgotten (healed, released) while its challenge was out
+            }
             if (result.lost()) {
                 LOG.log(System.Logger.Level.WARNING, "copy of chunk {0} on {1} is lost: audit {2}",
                         audit.chunk().prefix(), audit.holder().shortForm(), result.outcome());
