@@ -131,6 +131,20 @@ class AuditOperationTest {
     }
 
     @Test
+    void aCopyForgottenWhileItsChallengeIsOutIsSkipped() throws IOException {
+        ChunkId id = placeOnB(AuditBookTest.bytes(1000, 5));
+        clock.advance(Duration.ofHours(2));
+        Auditor forgetting = new Auditor(book, (holder, chunk, nonce) -> {
+            book.forget(chunk, holder);
+            return AuditReply.notHeld();
+        }, heard::add, clock);
+
+        assertThat(forgetting.round(10)).isEmpty();
+        assertThat(heard).isEmpty();
+        assertThat(book.copies(id)).isEmpty();
+    }
+
+    @Test
     void refusesMalformedChallenges() {
         for (String body : List.of("{}", "{\"id\":\"" + "0".repeat(64) + "\",\"nonce\":\"00\"}", "[1]",
                 "{\"id\":\"xyz\",\"nonce\":\"" + "0".repeat(64) + "\"}")) {
