@@ -49,8 +49,10 @@ public final class AuditBook {
      * adds challenges (the way to replenish them); placing a lost copy again starts it afresh.
      */
     public synchronized void place(ChunkId chunk, CellId holder, long bytes, List<Challenge> challenges, Instant now) {
-        if (chunk == null || holder == null || challenges == null || now == null || bytes < 0) {
-            throw new IllegalArgumentException("placing a copy needs a chunk, a holder, its size, challenges and a time");
+        if (chunk == null || holder == null || challenges == null || now == null || bytes < 0
+                || bytes > io.grove.api.store.ChunkStore.MAX_CHUNK_BYTES) {
+            throw new IllegalArgumentException("placing a copy needs a chunk, a holder, its size (at most "
+                    + io.grove.api.store.ChunkStore.MAX_CHUNK_BYTES + " bytes), challenges and a time");
         }
         long at = now.toEpochMilli();
         db.jdbi().useTransaction(h -> {

@@ -73,6 +73,9 @@ public final class Ledger {
      * @return the receipts issued now, to push to their payees
      */
     public synchronized List<SignedReceipt> issue(Instant now, Duration minPeriod) {
+        if (now == null || minPeriod == null || minPeriod.isNegative()) {
+            throw new IllegalArgumentException("issuing receipts needs a time and a period of at least zero");
+        }
         long at = now.toEpochMilli();
         return db.jdbi().inTransaction(h -> {
             List<long[]> rows = new ArrayList<>();
