@@ -99,6 +99,7 @@ public final class ApiRouting {
                     new PlacementView(f.network().replicator(), services.cellId()), f.network().replicator());
             routing.register("/api/v1/placement", placement.placement());
             routing.register("/api/v1/sync", placement.sync());
+            routing.register("/api/v1/bounty", placement.bounty());
         });
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));

@@ -40,6 +40,11 @@ final class PlacementService {
                 });
     }
 
+    HttpService bounty() {
+        return (HttpRules rules) -> rules
+                .get("/", (req, res) -> Responses.json(res, 200, replicator.ledger().summary(20)));
+    }
+
     private void files(ServerRequest req, ServerResponse res) {
         int limit;
         try {

@@ -3,6 +3,11 @@ package io.grove.runtime.peers;
 import io.grove.api.store.ChunkStore;
 import io.grove.api.transport.Transport;
 import io.grove.runtime.cell.CellKeys;
+import io.grove.runtime.audit.AuditBook;
+import io.grove.runtime.audit.AuditOperation;
+import io.grove.runtime.audit.AuditPolicy;
+import io.grove.runtime.bounty.BountyOperation;
+import io.grove.runtime.bounty.Ledger;
 import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.db.Database;
@@ -90,6 +95,11 @@ public final class Network implements AutoCloseable {
             }
         }));
         extra.add(ReplicationOperations.release(placement));
+        AuditBook audits = new AuditBook(db, AuditPolicy.DEFAULT.withInterval(
+                config.duration("audit.interval").orElse(AuditPolicy.DEFAULT.interval())));
+        Ledger ledger = new Ledger(db, keys);
+        extra.add(new AuditOperation(store));
+        extra.add(new BountyOperation(ledger, clock));
         PeerStack stack = PeerStack.of(keys, roster, rosterSource, store, new SqliteManifestStore(db, clock), clock,
                 (sender, hello) -> {
                     RosterGossip g = gossipRef.get();
@@ -119,7 +129,7 @@ public final class Network implements AutoCloseable {
         gossipRef.set(gossip);
         FleetService fleet = new FleetService(keys, label, roster, invites, peers, gossip, clock);
         Replicator replicator = new Replicator(placement, roster, peers, store, db, ReplicationSettings.from(config),
-                events, clock);
+                audits, ledger, events, clock);
         return new Network(roster, stack, transports, peers, gossip, fleet, replicator, events, ownRoutes,
                 config.list("peer.advertise"));
     }

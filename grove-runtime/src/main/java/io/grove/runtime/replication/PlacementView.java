@@ -98,6 +98,7 @@ public final class PlacementView {
         out.put("released", s.released());
         out.put("confirmed", s.confirmed());
         out.put("lost", s.lost());
+        out.put("audited", s.audited());
         out.put("atRiskItems", s.atRisk());
         out.put("error", s.error());
         out.put("heldForOthers", replicator.placement().heldCount());

@@ -5,6 +5,17 @@ import io.grove.api.ChunkId;
 import io.grove.api.store.ChunkCursor;
 import io.grove.api.store.ChunkPage;
 import io.grove.api.store.ChunkStore;
+import io.grove.runtime.audit.AuditBook;
+import io.grove.runtime.audit.AuditClient;
+import io.grove.runtime.audit.AuditReply;
+import io.grove.runtime.audit.AuditResult;
+import io.grove.runtime.audit.AuditedCopy;
+import io.grove.runtime.audit.Auditor;
+import io.grove.runtime.audit.Challenge;
+import io.grove.runtime.audit.Reputation;
+import io.grove.runtime.bounty.BountyClient;
+import io.grove.runtime.bounty.Ledger;
+import io.grove.runtime.bounty.SignedReceipt;
 import io.grove.runtime.db.Database;
 import io.grove.runtime.events.EventBus;
 import io.grove.runtime.fleet.Member;
@@ -18,6 +29,7 @@ import io.grove.runtime.peers.Peers;
 import io.grove.runtime.routes.PeerHealth;
 import io.grove.runtime.routes.RankedRoute;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -55,8 +67,17 @@ public final class Replicator implements AutoCloseable {
     private static final int ITEM_PAGE = 1000;
     private static final int INVENTORY_PAGE = 10_000;
     private static final Duration NOT_IN_FLEET_POLL = Duration.ofSeconds(5);
+    /** Challenges sent per round at most. */
+    private static final int AUDITS_PER_ROUND = 200;
+    /** Receipts cover at least this much time. */
+    private static final Duration RECEIPT_PERIOD = Duration.ofDays(1);
+    /** Challenges kept per placed copy. */
+    private static final int CHALLENGES_PER_COPY = 3;
 
     private final Placement placement;
+    private final AuditBook audits;
+    private final Ledger ledger;
+    private final Auditor auditor;
     private final RosterBook roster;
     private final Peers peers;
     private final ChunkStore store;
@@ -70,8 +91,17 @@ public final class Replicator implements AutoCloseable {
     private volatile boolean closed;
 
     public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
-                      ReplicationSettings settings, EventBus events, Clock clock) {
+                      ReplicationSettings settings, AuditBook audits, Ledger ledger, EventBus events, Clock clock) {
         this.placement = placement;
+        this.audits = audits;
+        this.ledger = ledger;
+        this.auditor = new Auditor(audits, (holder, chunk, nonce) -> {
+            try {
+                return peers.call(holder, route -> AuditClient.ask(peers.client(), route, chunk, nonce));
+            } catch (IOException | PeerRejection e) {
+                return AuditReply.unreachable(); // includes a signed refusal such as busy
+            }
+        }, ledger::accrue, clock);
         this.roster = roster;
         this.peers = peers;
         this.store = store;
@@ -97,12 +127,13 @@ public final class Replicator implements AutoCloseable {
      * @param atRisk     items below the factor after the round
      * @param confirmed  holdings confirmed by inventories
      * @param lost       holdings disproved by inventories
+     * @param audited    storage challenges sent
      * @param factor     the factor in effect
      * @param error      why the round stopped early, empty when it did not
      */
     public record Status(Optional<Instant> lastRound, Duration duration, long items, long pushed, long released,
-                         long atRisk, long confirmed, long lost, int factor, String error) {
-        static final Status NEVER = new Status(Optional.empty(), Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, "");
+                         long atRisk, long confirmed, long lost, long audited, int factor, String error) {
+        static final Status NEVER = new Status(Optional.empty(), Duration.ZERO, 0, 0, 0, 0, 0, 0, 0, 0, "");
     }
 
     public Status status() {
@@ -173,7 +204,7 @@ public final class Replicator implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "sync round failed", e);
             Status before = status.get();
             status.set(new Status(Optional.of(clock.instant()), Duration.ZERO, before.items(), 0, 0, before.atRisk(), 0, 0,
-                    before.factor(), String.valueOf(e.getMessage())));
+                    0, before.factor(), String.valueOf(e.getMessage())));
         }
     }
 
@@ -199,19 +230,27 @@ public final class Replicator implements AutoCloseable {
         Set<CellId> everyone = new HashSet<>(r.members().stream().map(Member::id).toList());
         placement.forgetAllBut(members.keySet());
         placement.releaseAllBut(everyone);
+        for (Reputation reputation : audits.reputations(now)) {
+            if (!members.containsKey(reputation.peer())) {
+                audits.forgetHolder(reputation.peer());
+            }
+        }
+        long audited = audit(now);
 
         Map<CellId, PeerHealth> health = new HashMap<>();
         Set<CellId> counting = new HashSet<>();
         for (CellId peer : members.keySet()) {
             PeerHealth h = peers.routes().health(peer);
             health.put(peer, h);
-            if (h.lastSeen().isPresent() && !h.lastSeen().get().isBefore(now.minus(grace))) {
+            // A peer that fails its storage audits is never trusted as a holder (docs/replication.md).
+            if (h.lastSeen().isPresent() && !h.lastSeen().get().isBefore(now.minus(grace))
+                    && audits.reputation(peer, now).trusted()) {
                 counting.add(peer);
             }
         }
         Set<CellId> reachable = new HashSet<>();
         for (CellId peer : members.keySet()) {
-            if (health.get(peer).up() || counting.contains(peer)) {
+            if ((health.get(peer).up() || counting.contains(peer)) && audits.reputation(peer, now).trusted()) {
                 reachable.add(peer);
             }
         }
@@ -295,8 +334,9 @@ public final class Replicator implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "a transfer did not finish: {0}", e.toString());
             }
         }
+        settle(now);
         Status done = new Status(Optional.of(clock.instant()), Duration.ofNanos(System.nanoTime() - start), items,
-                pushed.get(), released, atRisk, confirmed, lost, factor, "");
+                pushed.get(), released, atRisk, confirmed, lost, audited, factor, "");
         status.set(done);
         if (done.pushed() > 0 || done.released() > 0 || done.lost() > 0) {
             events.publish("sync.round", Map.of("pushed", done.pushed(), "released", done.released(),
@@ -377,11 +417,10 @@ public final class Replicator implements AutoCloseable {
                     return false;
                 }
                 budget.addAndGet(-size.getAsLong());
-                peers.call(target, route -> {
-                    try (InputStream data = store.get(id).orElseThrow(() -> new IOException("chunk vanished: " + id.hex()))) {
-                        return peers.client().put(route, id, size.getAsLong(), data);
-                    }
-                });
+                byte[] bytes = local(id).orElseThrow(() -> new IOException("chunk vanished: " + id.hex()));
+                peers.call(target, route -> peers.client().put(route, id, bytes.length, new ByteArrayInputStream(bytes)));
+                // Keep a few one-time challenges for this copy, made from the bytes now, for later audits.
+                audits.place(id, target, bytes.length, Challenge.create(bytes, CHALLENGES_PER_COPY), clock.instant());
             } else {
                 Optional<byte[]> blob = db.jdbi().withHandle(h -> h.createQuery("SELECT blob FROM manifests WHERE id = ?")
                         .bind(0, item.id()).mapTo(byte[].class).findOne());
@@ -397,6 +436,73 @@ public final class Replicator implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "push of {0} to {1} failed: {2}", item.id(), target.shortForm(), e.toString());
             return false;
         }
+    }
+
+    /**
+     * Sends the due storage challenges; a copy that failed or went missing is forgotten (so this round copies it
+     * again elsewhere); copies whose challenges ran out get new ones while the chunk is local.
+     *
+     * @return challenges sent
+     */
+    private long audit(Instant now) {
+        List<AuditResult> results = auditor.round(AUDITS_PER_ROUND);
+        for (AuditedCopy lost : audits.lost(AuditBook.MAX_LIMIT)) {
+            placement.forget(lost.chunk().hex(), lost.holder());
+            audits.forget(lost.chunk(), lost.holder());
+            placement.event("audit", lost.holder().shortForm() + " failed the audit of chunk "
+                    + lost.chunk().hex().substring(0, 12) + "; the copy is healed elsewhere");
+            events.publish("sync.audit-failed", Map.of("holder", lost.holder().value(), "chunk", lost.chunk().hex()));
+        }
+        for (AuditedCopy copy : audits.exhausted(100)) {
+            try {
+                Optional<byte[]> bytes = local(copy.chunk());
+                if (bytes.isPresent()) {
+                    audits.place(copy.chunk(), copy.holder(), bytes.get().length,
+                            Challenge.create(bytes.get(), CHALLENGES_PER_COPY), now);
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "cannot read {0} for new challenges: {1}", copy.chunk().hex(), e);
+            }
+        }
+        return results.size();
+    }
+
+    /** Signs receipts for what peers proved they hold for this cell and delivers the undelivered ones. */
+    private void settle(Instant now) {
+        try {
+            ledger.issue(now, RECEIPT_PERIOD);
+            for (SignedReceipt receipt : ledger.undelivered(100)) {
+                try {
+                    peers.call(receipt.receipt().payee(), route -> BountyClient.push(peers.client(), route, receipt));
+                    ledger.delivered(receipt.receipt());
+                } catch (IOException | PeerRejection e) {
+                    LOG.log(System.Logger.Level.DEBUG, "receipt to {0} not delivered yet: {1}",
+                            receipt.receipt().payee().shortForm(), e.toString());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "bounty settlement failed", e);
+        }
+    }
+
+    private Optional<byte[]> local(ChunkId id) throws IOException {
+        Optional<InputStream> in = store.get(id);
+        if (in.isEmpty()) {
+            return Optional.empty();
+        }
+        try (InputStream data = in.get()) {
+            return Optional.of(data.readNBytes((int) ChunkStore.MAX_CHUNK_BYTES + 1));
+        }
+    }
+
+    /** The audits of copies of this cell's chunks. */
+    public AuditBook audits() {
+        return audits;
+    }
+
+    /** The storage-credit ledger. */
+    public Ledger ledger() {
+        return ledger;
     }
 
     /** Tells {@code holder} it may drop its copy of {@code item}; forgets the holding when it agreed. */

@@ -41,7 +41,11 @@ class ReplicationTest {
     }
 
     private TestCell cell(String name) {
-        Map<String, String> settings = new HashMap<>(FAST);
+        return cell(name, FAST);
+    }
+
+    private TestCell cell(String name, Map<String, String> base) {
+        Map<String, String> settings = new HashMap<>(base);
         settings.put("cell.label", name);
         TestCell cell = TestCell.start(dir.resolve(name), settings);
         cells.add(cell);
@@ -91,6 +95,43 @@ class ReplicationTest {
         JsonNode finalPlacement = placement(a);
         assertThat(finalPlacement.path(0).path("confirmed").asInt()).isEqualTo(2);
         assertThat(finalPlacement.path(0).path("holders")).hasSize(2);
+    }
+
+    @Test
+    void aCorruptedCopyFailsItsAuditIsHealedElsewhereAndItsHolderIsNoLongerTrusted() throws Exception {
+        Map<String, String> audited = new HashMap<>(FAST);
+        audited.put("audit.interval", "1s");
+        TestCell a = cell("a", audited);
+        TestCell b = cell("b", audited);
+        TestCell c = cell("c", audited);
+        assertThat(post(a, "/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
+        for (TestCell joiner : List.of(b, c)) {
+            String code = Json.mapper().readTree(post(a, "/api/v1/fleet/invites", "{}").body()).get("code").asText();
+            assertThat(post(joiner, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
+        }
+        byte[] content = new byte[1 << 20];
+        new Random(11).nextBytes(content);
+        assertThat(a.send(a.request("/api/v1/files/audited.bin").PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build()).statusCode()).isEqualTo(201);
+        JsonNode placed = eventually(a, p -> p.path(0).path("confirmed").asInt() == 2, "the file reaches 2 copies");
+        String holder = placed.path(0).path("holders").path(1).asText();
+        TestCell bad = holder.equals(b.cell().id().value()) ? b : c;
+        TestCell good = bad == b ? c : b;
+
+        // The holder's disk rots: every chunk file it keeps for a is overwritten with other bytes of the same size.
+        try (var files = java.nio.file.Files.walk(bad.cell().folder().dir().resolve("chunks"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}")).toList()) {
+                byte[] rotten = java.nio.file.Files.readAllBytes(file);
+                rotten[rotten.length / 2] ^= 0x5A;
+                java.nio.file.Files.write(file, rotten);
+            }
+        }
+        eventually(a, p -> p.path(0).path("holders").toString().contains(good.cell().id().value())
+                && !p.path(0).path("holders").toString().contains(bad.cell().id().value())
+                && p.path(0).path("confirmed").asInt() == 2, "the rotten copy is replaced by one on the other cell");
+        assertThat(a.cell().network().replicator().audits().reputation(bad.cell().id(), java.time.Instant.now())
+                .trusted()).isFalse();
+        assertThat(status(a).path("recent").toString()).contains("failed the audit");
     }
 
     private static String versionOf(TestCell cell) {
