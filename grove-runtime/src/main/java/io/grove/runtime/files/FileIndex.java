@@ -2,6 +2,7 @@ package io.grove.runtime.files;
 
 import io.grove.api.ChunkId;
 import io.grove.runtime.db.Database;
+import io.grove.runtime.ingest.Packer;
 import io.grove.runtime.manifest.ChunkEntry;
 import io.grove.runtime.manifest.Manifest;
 import io.grove.runtime.manifest.SealedManifest;
@@ -158,7 +159,10 @@ public final class FileIndex {
             int seq = 0;
             for (ChunkEntry c : m.chunks()) {
                 refs.bind(0, id).bind(1, seq++).bind(2, c.id().hex()).add();
-                chunks.bind(0, c.id().hex()).bind(1, c.storedLength()).bind(2, c.plainLength()).bind(3, now).add();
+                // A pack's row normally comes from insertPacks with its true sizes (and is then kept: OR IGNORE);
+                // rebuilt from manifests alone, the end of the slice is the best lower bound of the pack's size.
+                long stored = c.slice().map(sl -> sl.offset() + (long) c.storedLength()).orElse((long) c.storedLength());
+                chunks.bind(0, c.id().hex()).bind(1, stored).bind(2, c.plainLength()).bind(3, now).add();
                 anyChunk = true;
             }
         }
@@ -169,6 +173,59 @@ public final class FileIndex {
             refs.execute();
             chunks.execute();
         }
+    }
+
+    /**
+     * Records packs an archive wrote, in the transaction that commits the versions referencing them: their
+     * {@code chunks} rows (so the collector keeps them) and where each blob lies (so later archives reuse it).
+     */
+    public void insertPacks(Handle h, List<Packer.WrittenPack> packs, long now) {
+        if (packs.isEmpty()) {
+            return;
+        }
+        PreparedBatch chunks = h.prepareBatch(
+                "INSERT OR IGNORE INTO chunks (id, stored_length, plain_length, first_seen) VALUES (?, ?, ?, ?)");
+        PreparedBatch blobs = h.prepareBatch(
+                "INSERT OR IGNORE INTO packed_blobs (blob_id, pack_id, pack_offset, length) VALUES (?, ?, ?, ?)");
+        for (Packer.WrittenPack pack : packs) {
+            chunks.bind(0, pack.id().hex()).bind(1, pack.length()).bind(2, pack.plainLength()).bind(3, now).add();
+            for (Packer.PackedBlob b : pack.blobs()) {
+                blobs.bind(0, b.blob().hex()).bind(1, b.pack().hex()).bind(2, b.offset()).bind(3, b.length()).add();
+            }
+        }
+        chunks.execute();
+        blobs.execute();
+    }
+
+    /** Of {@code blobs}, those held in a pack the index lists ({@link Packer.Lookup}). */
+    public Map<ChunkId, Packer.PackedBlob> packedBlobs(List<ChunkId> blobs) {
+        Map<ChunkId, Packer.PackedBlob> found = new HashMap<>();
+        if (blobs.isEmpty()) {
+            return found;
+        }
+        jdbi.useHandle(h -> {
+            for (int from = 0; from < blobs.size(); from += 500) {
+                h.createQuery("""
+                                SELECT p.blob_id, p.pack_id, p.pack_offset, p.length FROM packed_blobs p
+                                WHERE p.blob_id IN (<ids>) AND EXISTS (SELECT 1 FROM chunks c WHERE c.id = p.pack_id)""")
+                        .bindList("ids", blobs.subList(from, Math.min(blobs.size(), from + 500)).stream()
+                                .map(ChunkId::hex).toList())
+                        .map((rs, ctx) -> new Packer.PackedBlob(ChunkId.of(rs.getString(1)), ChunkId.of(rs.getString(2)),
+                                rs.getInt(3), rs.getInt(4)))
+                        .forEach(b -> found.put(b.blob(), b));
+            }
+        });
+        return found;
+    }
+
+    /** Forgets the blobs of packs the collector deleted. */
+    public void forgetPacks(Handle h, List<ChunkId> packs) {
+        if (packs.isEmpty()) {
+            return;
+        }
+        PreparedBatch forget = h.prepareBatch("DELETE FROM packed_blobs WHERE pack_id = ?");
+        packs.forEach(p -> forget.bind(0, p.hex()).add());
+        forget.execute();
     }
 
     /** The index entry a committed manifest becomes. */

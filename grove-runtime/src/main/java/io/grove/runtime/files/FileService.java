@@ -5,6 +5,7 @@ import io.grove.api.store.ChunkBatch;
 import io.grove.api.store.ChunkStore;
 import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.ingest.Ingest;
+import io.grove.runtime.ingest.Packer;
 import io.grove.runtime.manifest.ChunkEntry;
 import io.grove.runtime.manifest.FileKeys;
 import io.grove.runtime.manifest.FilePaths;
@@ -50,12 +51,22 @@ public final class FileService {
     private final ContentWriter writer;
     private final ExecutorService workers;
     private final IngestGate gate;
+    private final int packBelow;
     // SQLite has one writer at a time; taking the turn here (instead of upgrading a read transaction inside SQLite,
     // which fails with SQLITE_BUSY under contention) also makes "read the current version, write its successor" atomic.
     private final ReentrantLock commitLock = new ReentrantLock();
 
     public FileService(FileIndex index, ChunkStore store, CellKeys keys, Ingest ingest, ExecutorService workers,
                        Clock clock, IngestGate gate) {
+        this(index, store, keys, ingest, workers, clock, gate, Packer.DEFAULT_BELOW);
+    }
+
+    /**
+     * @param packBelow sealed chunks of archives smaller than this go into packs; 0 turns packing off
+     */
+    public FileService(FileIndex index, ChunkStore store, CellKeys keys, Ingest ingest, ExecutorService workers,
+                       Clock clock, IngestGate gate, int packBelow) {
+        this.packBelow = packBelow;
         this.index = index;
         this.store = store;
         this.keys = keys;
@@ -119,6 +130,7 @@ public final class FileService {
             List<ArchivedFile> group = new ArrayList<>();
             long groupBytes = 0;
             ChunkBatch batch = store.batch();
+            Packer packer = packer(batch);
             try {
                 for (TarArchiveEntry entry = archive.getNextEntry(); entry != null; entry = archive.getNextEntry()) {
                     if (!entry.isFile()) {
@@ -135,19 +147,20 @@ public final class FileService {
                     } catch (IllegalArgumentException e) {
                         throw new ArchiveException("archive entry '" + entry.getName() + "': " + e.getMessage());
                     }
-                    Ingest.Pending pending = ingest.start(archive, batch, maxBytes - total);
+                    Ingest.Pending pending = ingest.start(archive, packer, maxBytes - total);
                     total += entry.getSize();
                     groupBytes += entry.getSize();
                     group.add(new ArchivedFile(path, entry.getModTime().getTime(), mediaTypeOf(path), pending));
                     if (group.size() >= GROUP_FILES || groupBytes >= GROUP_BYTES) {
-                        stored.addAll(commitGroup(group, batch));
+                        stored.addAll(commitGroup(group, batch, packer));
                         batch.close();
                         batch = store.batch();
+                        packer = packer(batch);
                         group.clear();
                         groupBytes = 0;
                     }
                 }
-                stored.addAll(commitGroup(group, batch));
+                stored.addAll(commitGroup(group, batch, packer));
             } finally {
                 for (ArchivedFile f : group) {
                     f.pending().settle();
@@ -170,10 +183,18 @@ public final class FileService {
     public record ArchiveResult(List<Stored> stored, int skipped) {
     }
 
-    private List<Stored> commitGroup(List<ArchivedFile> group, ChunkBatch batch) throws IOException {
+    private Packer packer(ChunkBatch batch) {
+        return new Packer(batch, index::packedBlobs, Packer.DEFAULT_TARGET, packBelow);
+    }
+
+    private List<Stored> commitGroup(List<ArchivedFile> group, ChunkBatch batch, Packer packer) throws IOException {
         if (group.isEmpty()) {
             return List.of();
         }
+        for (ArchivedFile f : group) {
+            f.pending().join();
+        }
+        packer.flush();
         List<Ingest.Ingested> ingested = new ArrayList<>(group.size());
         for (ArchivedFile f : group) {
             ingested.add(f.pending().await());
@@ -185,7 +206,7 @@ public final class FileService {
             Ingest.Ingested in = ingested.get(i);
             versions.add(new NewVersion(f.path(), in.chunks(), in.size(), f.mtime(), f.mediaType()));
         }
-        List<VersionInfo> committed = commitAll(versions);
+        List<VersionInfo> committed = commitAll(versions, false, packer.drainWritten());
         List<Stored> result = new ArrayList<>(group.size());
         for (int i = 0; i < committed.size(); i++) {
             result.add(new Stored(committed.get(i), ingested.get(i).newBytes()));
@@ -321,11 +342,7 @@ public final class FileService {
 
     private VersionInfo commit(String path, List<ChunkEntry> chunks, long size, long mtime, String mediaType,
                                boolean tombstone) {
-        return commitAll(List.of(new NewVersion(path, chunks, size, mtime, mediaType)), tombstone).get(0);
-    }
-
-    private List<VersionInfo> commitAll(List<NewVersion> versions) {
-        return commitAll(versions, false);
+        return commitAll(List.of(new NewVersion(path, chunks, size, mtime, mediaType)), tombstone, List.of()).get(0);
     }
 
     /**
@@ -333,7 +350,7 @@ public final class FileService {
      * and file keys are read first, the manifests are signed and sealed on the workers in parallel, and the rows
      * go in as batches: a group of thousands of small files costs a few statements, not thousands.
      */
-    private List<VersionInfo> commitAll(List<NewVersion> versions, boolean tombstone) {
+    private List<VersionInfo> commitAll(List<NewVersion> versions, boolean tombstone, List<Packer.WrittenPack> packs) {
         commitLock.lock();
         try {
             Map<String, FileIndex.Head> heads = index.heads(versions.stream().map(NewVersion::path).distinct().toList());
@@ -366,6 +383,7 @@ public final class FileService {
             }
             long now = clock.millis();
             index.inTransaction(h -> {
+                index.insertPacks(h, packs, now);
                 index.insertAll(h, rows, now);
                 return null;
             });

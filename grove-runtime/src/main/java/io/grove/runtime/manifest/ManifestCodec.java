@@ -110,6 +110,11 @@ public final class ManifestCodec {
             chunk.put("plain", c.plainLength());
             chunk.put("stored", c.storedLength());
             chunk.put("key", B64.encodeToString(c.key().encoded()));
+            // Only packed chunks carry these, so manifests of unpacked chunks keep their exact earlier form.
+            c.slice().ifPresent(s -> {
+                chunk.put("blob", s.blob().hex());
+                chunk.put("offset", s.offset());
+            });
         }
         m.parent().ifPresent(p -> node.put("parent", p));
         node.put("tombstone", m.tombstone());
@@ -125,8 +130,15 @@ public final class ManifestCodec {
         }
         List<ChunkEntry> chunks = new ArrayList<>();
         for (JsonNode c : n.withArray("chunks")) {
+            Optional<ChunkEntry.Slice> slice = Optional.empty();
+            if (c.has("blob") || c.has("offset")) {
+                if (!c.path("offset").isIntegralNumber() || !c.path("offset").canConvertToInt() || !c.path("blob").isTextual()) {
+                    throw new IllegalArgumentException("a packed chunk needs a blob id and an integer offset");
+                }
+                slice = Optional.of(new ChunkEntry.Slice(ChunkId.of(c.get("blob").asText()), c.get("offset").intValue()));
+            }
             chunks.add(new ChunkEntry(ChunkId.of(c.path("id").asText()), c.path("plain").asInt(-1),
-                    c.path("stored").asInt(-1), ChunkKey.decode(B64D.decode(c.path("key").asText()))));
+                    c.path("stored").asInt(-1), ChunkKey.decode(B64D.decode(c.path("key").asText())), slice));
         }
         Optional<String> parent = n.hasNonNull("parent") ? Optional.of(ChunkId.of(n.get("parent").asText()).hex()) : Optional.empty();
         return new Manifest(n.path("path").asText(), n.path("size").asLong(-1), n.path("mtime").asLong(-1),

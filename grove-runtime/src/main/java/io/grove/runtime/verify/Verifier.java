@@ -76,7 +76,9 @@ public final class Verifier {
     /** The state of one run, confined to the calling thread except for the chunk checks themselves. */
     private final class Run {
         private final long started = System.nanoTime();
-        private final Set<ChunkId> checked = new HashSet<>();
+        // A whole chunk by id; a slice by pack and offset, since each slice of a pack is checked on its own.
+        private final Set<Object> checked = new HashSet<>();
+        private final Set<ChunkId> reported = new HashSet<>();
         private final List<ChunkCheck> missing = new ArrayList<>();
         private final List<ChunkCheck> corrupt = new ArrayList<>();
         private final List<VerifyReport.BadManifest> badManifests = new ArrayList<>();
@@ -95,7 +97,7 @@ public final class Verifier {
                     List<String> ids = index.versionIds(after, VERSION_PAGE);
                     for (String id : ids) {
                         for (ChunkEntry chunk : openManifest(id).map(Manifest::chunks).orElse(List.of())) {
-                            if (!checked.add(chunk.id())) {
+                            if (!checked.add(chunk.slice().<Object>map(s -> new SliceAt(chunk.id(), s.offset())).orElse(chunk.id()))) {
                                 continue;
                             }
                             if (window.size() >= 2 * threads) {
@@ -183,7 +185,8 @@ public final class Verifier {
                 case MISSING -> missing;
                 case CORRUPT -> corrupt;
             };
-            if (list != null) {
+            // A pack with several bad slices is one damaged object: reported once.
+            if (list != null && reported.add(check.id())) {
                 if (list.size() < MAX_LISTED) {
                     list.add(check);
                 } else {
@@ -224,6 +227,10 @@ public final class Verifier {
     }
 
     private enum Outcome { OK, MISSING, CORRUPT }
+
+    /** Where a packed chunk lies: what tells two slices of one pack apart. */
+    private record SliceAt(ChunkId pack, int offset) {
+    }
 
     /** The result of checking one chunk. */
     private record ChunkCheck(ChunkId id, Outcome outcome, String reason, long bytesRead) {
