@@ -21,6 +21,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import javax.crypto.AEADBadTagException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -124,6 +126,7 @@ public final class FileService {
         }
         List<Stored> stored = new ArrayList<>();
         long total = 0;
+        int files = 0;
         int skipped = 0;
         try (IngestGate.Pass pass = gate.enter();
              TarArchiveInputStream archive = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name())) {
@@ -131,13 +134,17 @@ public final class FileService {
             long groupBytes = 0;
             ChunkBatch batch = store.batch();
             Packer packer = packer(batch);
+            // The previous group commits (fsync, seal manifests, SQL) on its own thread while this one reads the
+            // next: reading a group and committing one take about as long, so overlapping them nearly halves the
+            // time of many small files. At most one group commits at a time, in archive order.
+            FutureTask<List<Stored>> committing = null;
             try {
                 for (TarArchiveEntry entry = archive.getNextEntry(); entry != null; entry = archive.getNextEntry()) {
                     if (!entry.isFile()) {
                         skipped++;
                         continue;
                     }
-                    if (stored.size() + group.size() >= maxFiles) {
+                    if (files >= maxFiles) {
                         throw new ArchiveException("the archive holds more than " + maxFiles + " files");
                     }
                     String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
@@ -148,20 +155,30 @@ public final class FileService {
                         throw new ArchiveException("archive entry '" + entry.getName() + "': " + e.getMessage());
                     }
                     Ingest.Pending pending = ingest.start(archive, packer, maxBytes - total);
+                    files++;
                     total += entry.getSize();
                     groupBytes += entry.getSize();
                     group.add(new ArchivedFile(path, entry.getModTime().getTime(), mediaTypeOf(path), pending));
                     if (group.size() >= GROUP_FILES || groupBytes >= GROUP_BYTES) {
-                        stored.addAll(commitGroup(group, batch, packer));
-                        batch.close();
+                        if (committing != null) {
+                            stored.addAll(finish(committing));
+                        }
+                        committing = commitInBackground(group, batch, packer);
+                        group = new ArrayList<>();
                         batch = store.batch();
                         packer = packer(batch);
-                        group.clear();
                         groupBytes = 0;
                     }
                 }
+                if (committing != null) {
+                    stored.addAll(finish(committing));
+                    committing = null;
+                }
                 stored.addAll(commitGroup(group, batch, packer));
             } finally {
+                if (committing != null) {
+                    settle(committing);
+                }
                 for (ArchivedFile f : group) {
                     f.pending().settle();
                 }
@@ -169,6 +186,47 @@ public final class FileService {
             }
         }
         return new ArchiveResult(stored, skipped);
+    }
+
+    /** Commits a full group on a thread of its own; the task closes the group's batch whatever happens. */
+    private FutureTask<List<Stored>> commitInBackground(List<ArchivedFile> group, ChunkBatch batch, Packer packer) {
+        FutureTask<List<Stored>> task = new FutureTask<>(() -> {
+            try {
+                return commitGroup(group, batch, packer);
+            } finally {
+                for (ArchivedFile f : group) {
+                    f.pending().settle();
+                }
+                batch.close();
+            }
+        });
+        Thread.ofPlatform().daemon().name("grove-archive-commit").start(task);
+        return task;
+    }
+
+    private static List<Stored> finish(FutureTask<List<Stored>> committing) throws IOException {
+        try {
+            return committing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while committing an archive");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits for a group's commit to end, ignoring its outcome: the archive is failing already. */
+    private static void settle(FutureTask<List<Stored>> committing) {
+        try {
+            committing.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ignored) {
+            // the archive's own failure is the one reported
+        }
     }
 
     private static final int GROUP_FILES = 2000;
@@ -182,7 +240,6 @@ public final class FileService {
      */
     public record ArchiveResult(List<Stored> stored, int skipped) {
     }
-
     private Packer packer(ChunkBatch batch) {
         return new Packer(batch, index::packedBlobs, Packer.DEFAULT_TARGET, packBelow);
     }

@@ -15,6 +15,7 @@ import io.grove.runtime.gc.GarbageCollector;
 import io.grove.runtime.gc.GcSchedule;
 import io.grove.runtime.ingest.Ingest;
 import io.grove.runtime.ingest.Packer;
+import io.grove.runtime.manifest.ManifestCodec;
 import io.grove.runtime.verify.Verifier;
 
 import java.nio.file.Path;
@@ -78,8 +79,11 @@ public final class Storage implements AutoCloseable {
             FileService files = new FileService(index, store, keys, ingest, workers, clock, gate, (int) packBelow);
             if (ingestConfig.bool("warm-up", true) && WARMED_UP.compareAndSet(false, true)) {
                 // Once per JVM: C2 compiles the cipher and digest intrinsics for every cell in the process.
-                Thread.ofPlatform().daemon().name("grove-crypto-warm-up").start(() ->
-                        LOG.log(System.Logger.Level.DEBUG, "crypto warm-up took {0}", ChunkSealer.warmUp()));
+                Thread.ofPlatform().daemon().name("grove-crypto-warm-up").start(() -> {
+                    LOG.log(System.Logger.Level.DEBUG, "crypto warm-up took {0}", ChunkSealer.warmUp());
+                    LOG.log(System.Logger.Level.DEBUG, "manifest warm-up sealed {0} manifests",
+                            ManifestCodec.warmUp(keys, ChunkSealer.WARM_UP_BUDGET));
+                });
             }
             Verifier verifier = new Verifier(files, index, verifyThreads);
             GarbageCollector collector = new GarbageCollector(index, store, gate, clock, gracePeriod);
