@@ -117,8 +117,10 @@ public final class FileService {
     /**
      * Stores every regular file of a tar archive under {@code prefix}. Files are committed in groups (at most
      * {@code groupFiles} files or {@code groupBytes} bytes): each group's chunks are made durable together and its
-     * versions committed in one transaction, so thousands of small files cost a few flushes, not thousands.
-     * A failure part-way keeps the groups already committed and nothing of the rest.
+     * versions committed in one transaction, so thousands of small files cost a few flushes, not thousands. Chunks
+     * smaller than {@code ingest.pack-below} go into shared packs ({@link Packer}, docs/storage.md "Packs"). A group
+     * commits while the next is read, strictly in order. A failure part-way keeps the groups already committed and
+     * nothing of the rest.
      */
     public ArchiveResult putArchive(String prefix, InputStream tar, long maxBytes, int maxFiles) throws IOException {
         if (!prefix.isEmpty()) {

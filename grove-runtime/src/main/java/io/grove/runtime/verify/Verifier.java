@@ -30,8 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Checks that everything the index promises can be read back, like {@code restic check --read-data}: every
  * version's sealed manifest hashes to the version id, opens and carries a valid signature, and every chunk a version
- * references is in the store, hashes to its id and decrypts with its key. Nothing is repaired; the report says, for
- * each damaged chunk or manifest, which paths and versions it affects.
+ * references is in the store, hashes to its id and decrypts with its key. A packed chunk is checked as its slice of
+ * the pack (hash against its blob id, then the tag); a damaged pack is reported once, under the pack's id, with every
+ * version referencing the pack. Nothing is repaired; the report says, for each damaged chunk or manifest, which paths
+ * and versions it affects.
  *
  * <p>Versions are read a page at a time and each distinct chunk once: the set of checked ids (one entry per chunk
  * referenced) is the only state that grows. Chunks are checked on a few threads with a bounded window of checks in
