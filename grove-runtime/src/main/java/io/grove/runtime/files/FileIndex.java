@@ -2,6 +2,7 @@ package io.grove.runtime.files;
 
 import io.grove.api.ChunkId;
 import io.grove.runtime.db.Database;
+import io.grove.runtime.db.DatabaseException;
 import io.grove.runtime.ingest.Packer;
 import io.grove.runtime.manifest.ChunkEntry;
 import io.grove.runtime.manifest.Manifest;
@@ -9,8 +10,6 @@ import io.grove.runtime.manifest.SealedManifest;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
-
-import io.grove.runtime.db.DatabaseException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

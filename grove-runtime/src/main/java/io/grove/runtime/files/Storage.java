@@ -82,7 +82,7 @@ public final class Storage implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("grove-crypto-warm-up").start(() -> {
                     LOG.log(System.Logger.Level.DEBUG, "crypto warm-up took {0}", ChunkSealer.warmUp());
                     LOG.log(System.Logger.Level.DEBUG, "manifest warm-up sealed {0} manifests",
-                            ManifestCodec.warmUp(keys, ChunkSealer.WARM_UP_BUDGET));
+                            ManifestCodec.warmUp(keys, ChunkSealer.WARM_UP_BUDGET.dividedBy(2)));
                 });
             }
             Verifier verifier = new Verifier(files, index, verifyThreads);
