@@ -20,12 +20,16 @@ JAVA_HOME=$(find_jdk); export JAVA_HOME
 dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
 if [ -z "$dist" ]; then
     ensure_maven
-    mvn -B -q -DskipTests install >&2
+    # package, not install: the local repository may be shared with other builds
+    mvn -B -q -DskipTests -pl distribution -am package >&2
     dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
 fi
 GROVE="$PWD/$dist/bin/grove"
 
 mkdir -p "$WORK"
+if [ ! -f "$WORK/data/big.bin" ] && [ -n "${BENCH_DATA:-}" ]; then
+    ln -sfn "$BENCH_DATA" "$WORK/data"   # reuse a data set generated earlier
+fi
 if [ ! -f "$WORK/data/big.bin" ]; then
     log "generating the data set in $WORK/data"
     mkdir -p "$WORK/data/small"

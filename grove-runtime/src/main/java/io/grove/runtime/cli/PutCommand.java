@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.grove.runtime.json.Json;
 import io.grove.runtime.manifest.FilePaths;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,8 +11,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
@@ -89,49 +85,20 @@ final class PutCommand implements Callable<Integer> {
     }
 
     /**
-     * Sends a folder as one tar stream ({@code POST /api/v1/archive}), written on the fly: the cell commits its
-     * files in a few durable groups, which is far faster for many small files than a request per file.
+     * Sends a folder as one tar stream ({@code POST /api/v1/archive}), written as the request reads it: the cell
+     * commits its files in a few durable groups, which is far faster for many small files than a request per file.
+     * A failure to read a file fails the request, and the cell keeps nothing of the group it was in.
      */
-    private static JsonNode putFolder(ApiClient client, Path folder, List<Path> files, String target, Progress progress)
-            throws IOException {
-        PipedInputStream body = new PipedInputStream(4 << 20);
-        PipedOutputStream pipe = new PipedOutputStream(body);
-        Thread writer = Thread.ofVirtual().name("grove-put-tar").start(() -> {
-            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(pipe, StandardCharsets.UTF_8.name())) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                for (Path file : files) {
-                    TarArchiveEntry entry = new TarArchiveEntry(file.toFile(), relative(folder, file));
-                    tar.putArchiveEntry(entry);
-                    try (InputStream in = Files.newInputStream(file)) {
-                        progress.track(in).transferTo(tar);
-                    }
-                    tar.closeArchiveEntry();
-                    // PipedInputStream only wakes its reader on flush (or once a second): flush per entry.
-                    tar.flush();
-                }
-                tar.finish();
-            } catch (IOException e) {
-                // The request fails on the cell's side too (a truncated archive); nothing of this group is kept.
-                try {
-                    pipe.close();
-                } catch (IOException ignored) {
-                    // already failing
-                }
-            }
-        });
-        try {
-            HttpRequest request = client.request("/api/v1/archive?prefix=" + ApiClient.query(target))
-                    .header("Content-Type", "application/x-tar")
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build();
-            return client.json(request);
-        } finally {
-            writer.interrupt();
-        }
+    private static JsonNode putFolder(ApiClient client, Path folder, List<Path> files, String target, Progress progress) {
+        HttpRequest request = client.request("/api/v1/archive?prefix=" + ApiClient.query(target))
+                .header("Content-Type", "application/x-tar")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new TarStream(folder, files, progress::track)))
+                .build();
+        return client.json(request);
     }
 
     /** The archive name of a file: its path below the folder, '/'-separated whatever the platform. */
-    private static String relative(Path folder, Path file) {
+    static String relative(Path folder, Path file) {
         StringBuilder name = new StringBuilder();
         for (Path part : folder.relativize(file)) {
             if (!name.isEmpty()) {

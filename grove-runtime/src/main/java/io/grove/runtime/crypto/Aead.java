@@ -21,6 +21,15 @@ public final class Aead {
     /** Bytes added to a plaintext. */
     public static final int OVERHEAD = NONCE_BYTES + TAG_BYTES;
     private static final SecureRandom RANDOM = new SecureRandom();
+    // Cipher.getInstance looks the provider up each time (tens of microseconds, per manifest and per key wrap);
+    // an instance per thread is re-initialised instead. Not shared: a Cipher is not thread-safe.
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("ChaCha20-Poly1305");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("ChaCha20-Poly1305 is required of the JDK", e);
+        }
+    });
 
     private Aead() {
     }
@@ -30,7 +39,7 @@ public final class Aead {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
             cipher.updateAAD(aad);
             byte[] out = new byte[NONCE_BYTES + plaintext.length + TAG_BYTES];
@@ -52,7 +61,7 @@ public final class Aead {
             throw new AEADBadTagException("sealed message is shorter than its nonce and tag");
         }
         try {
-            Cipher cipher = Cipher.getInstance("ChaCha20-Poly1305");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"),
                     new IvParameterSpec(Arrays.copyOf(sealed, NONCE_BYTES)));
             cipher.updateAAD(aad);

@@ -6,6 +6,7 @@ import io.grove.runtime.crypto.CorruptChunkException;
 import io.grove.runtime.manifest.ChunkEntry;
 import io.grove.runtime.manifest.Manifest;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -112,7 +113,10 @@ final class ContentWriter {
         return new Stream(manifest, from, to);
     }
 
-    /** Reads, verifies and decrypts one chunk. */
+    /**
+     * Reads, verifies and decrypts one chunk: a whole object, or its slice of a pack, checked against the blob id
+     * the manifest records (the rest of the pack is not read).
+     */
     byte[] open(ChunkEntry entry) throws IOException {
         Optional<InputStream> stream = store.get(entry.id());
         if (stream.isEmpty()) {
@@ -120,13 +124,34 @@ final class ContentWriter {
         }
         byte[] ciphertext;
         try (InputStream in = stream.get()) {
-            ciphertext = in.readNBytes(entry.storedLength() + 1);
+            if (entry.slice().isPresent()) {
+                long offset = entry.slice().get().offset();
+                try {
+                    in.skipNBytes(offset);
+                } catch (EOFException e) {
+                    throw new CorruptChunkException(entry.id(), "the pack is shorter than a slice the manifest records",
+                            e);
+                }
+                ciphertext = in.readNBytes(entry.storedLength());
+            } else {
+                ciphertext = in.readNBytes(entry.storedLength() + 1);
+            }
         }
         if (ciphertext.length != entry.storedLength()) {
             throw new CorruptChunkException(entry.id(), "the store holds " + (ciphertext.length > entry.storedLength()
                     ? "more" : "fewer") + " bytes than the manifest records", null);
         }
-        byte[] plain = ChunkOpener.open(entry.id(), entry.key(), ciphertext);
+        byte[] plain;
+        try {
+            plain = ChunkOpener.open(entry.sealedId(), entry.key(), ciphertext);
+        } catch (CorruptChunkException e) {
+            if (entry.slice().isEmpty()) {
+                throw e;
+            }
+            // Name the stored object: it is what a peer can replace.
+            throw new CorruptChunkException(entry.id(), "the slice at " + entry.slice().get().offset() + " of this pack: "
+                    + e.reason(), e);
+        }
         if (plain.length != entry.plainLength()) {
             throw new CorruptChunkException(entry.id(), "it decrypts to a length the manifest does not record", null);
         }

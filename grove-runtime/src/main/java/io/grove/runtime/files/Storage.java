@@ -14,6 +14,8 @@ import io.grove.runtime.db.Database;
 import io.grove.runtime.gc.GarbageCollector;
 import io.grove.runtime.gc.GcSchedule;
 import io.grove.runtime.ingest.Ingest;
+import io.grove.runtime.ingest.Packer;
+import io.grove.runtime.manifest.ManifestCodec;
 import io.grove.runtime.verify.Verifier;
 
 import java.nio.file.Path;
@@ -61,6 +63,10 @@ public final class Storage implements AutoCloseable {
             // Workers block on fsync as well as compute, so a few more than cores keep the cores busy.
             int threads = ingestConfig.integer("workers", cores + 2, 1, 64);
             int window = ingestConfig.integer("window", threads + 1, 1, 64);
+            long packBelow = ingestConfig.size("pack-below", Packer.DEFAULT_BELOW);
+            if (packBelow < 0 || packBelow > 4L << 20) {
+                throw new ConfigException("configuration key 'ingest.pack-below' must be between 0 (no packing) and 4MiB");
+            }
             int verifyThreads = config.node("verify").integer("threads", Math.min(4, cores), 1, 32);
             Duration gracePeriod = nonNegative(config.node("gc"), "grace-period", GarbageCollector.DEFAULT_GRACE_PERIOD);
             Duration gcInterval = nonNegative(config.node("gc"), "interval", GcSchedule.DEFAULT_INTERVAL);
@@ -70,11 +76,14 @@ public final class Storage implements AutoCloseable {
             FileIndex index = new FileIndex(database);
             IngestGate gate = new IngestGate();
             Ingest ingest = new Ingest(chunker, new ChunkSealer(master), workers, window);
-            FileService files = new FileService(index, store, keys, ingest, workers, clock, gate);
+            FileService files = new FileService(index, store, keys, ingest, workers, clock, gate, (int) packBelow);
             if (ingestConfig.bool("warm-up", true) && WARMED_UP.compareAndSet(false, true)) {
                 // Once per JVM: C2 compiles the cipher and digest intrinsics for every cell in the process.
-                Thread.ofPlatform().daemon().name("grove-crypto-warm-up").start(() ->
-                        LOG.log(System.Logger.Level.DEBUG, "crypto warm-up took {0}", ChunkSealer.warmUp()));
+                Thread.ofPlatform().daemon().name("grove-crypto-warm-up").start(() -> {
+                    LOG.log(System.Logger.Level.DEBUG, "crypto warm-up took {0}", ChunkSealer.warmUp());
+                    LOG.log(System.Logger.Level.DEBUG, "manifest warm-up sealed {0} manifests",
+                            ManifestCodec.warmUp(keys, ChunkSealer.WARM_UP_BUDGET.dividedBy(2)));
+                });
             }
             Verifier verifier = new Verifier(files, index, verifyThreads);
             GarbageCollector collector = new GarbageCollector(index, store, gate, clock, gracePeriod);

@@ -212,6 +212,7 @@ public final class GarbageCollector {
                 // Rows of chunks left undeleted by a failure stay, so the next run deletes them without a new wait.
                 index.inTransaction(h -> {
                     candidates.remove(h, gone);
+                    index.forgetPacks(h, gone);
                     return null;
                 });
             }

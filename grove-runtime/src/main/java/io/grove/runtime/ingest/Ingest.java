@@ -5,10 +5,8 @@ import io.grove.runtime.chunk.ChunkReader;
 import io.grove.runtime.chunk.Chunker;
 import io.grove.runtime.chunk.PlainChunk;
 import io.grove.runtime.crypto.ChunkSealer;
-import io.grove.runtime.crypto.SealedChunk;
 import io.grove.runtime.manifest.ChunkEntry;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -58,14 +56,14 @@ public final class Ingest {
      * @throws IOException              when reading the content or writing the store fails
      */
     public Ingested run(InputStream content, ChunkBatch batch, long maxBytes) throws IOException {
-        return start(content, batch, maxBytes).await();
+        return start(content, Destination.of(batch), maxBytes).await();
     }
 
     /**
      * Reads and chunks all of {@code content} on the calling thread and hands the chunks to the workers, without
      * waiting for them: the caller can go on to the next file (of an archive) while these are sealed and written.
      */
-    public Pending start(InputStream content, ChunkBatch batch, long maxBytes) throws IOException {
+    public Pending start(InputStream content, Destination destination, long maxBytes) throws IOException {
         ChunkReader chunks = chunker.open(new BoundedInputStream(content, maxBytes));
         Pending pending = new Pending();
         try {
@@ -75,7 +73,7 @@ public final class Ingest {
                 try {
                     pending.futures.add(workers.submit(() -> {
                         try {
-                            return store(sealer.seal(plain.data()), batch);
+                            return destination.place(sealer.seal(plain.data()));
                         } finally {
                             inFlight.release();
                         }
@@ -99,11 +97,11 @@ public final class Ingest {
 
     /** Chunks being sealed and written. */
     public static final class Pending {
-        private final List<Future<Stored>> futures = new ArrayList<>();
+        private final List<Future<Destination.Placed>> futures = new ArrayList<>();
 
         /** Waits for every chunk task to end, ignoring failures (the content is being abandoned). */
         public void settle() {
-            for (Future<Stored> f : futures) {
+            for (Future<Destination.Placed> f : futures) {
                 try {
                     f.get();
                 } catch (InterruptedException e) {
@@ -115,14 +113,18 @@ public final class Ingest {
             }
         }
 
-        /** Waits for every chunk to be staged and returns the entries in content order. */
+        /**
+         * Waits for every chunk to be staged and returns the entries in content order. With a {@link Packer}, flush it
+         * first (after {@link #join()}): a chunk in a pack still open has no entry yet.
+         */
         public Ingested await() throws IOException {
+            join();
             try {
                 List<ChunkEntry> entries = new ArrayList<>(futures.size());
                 long size = 0;
                 long newBytes = 0;
-                for (Future<Stored> f : futures) {
-                    Stored stored = f.get();
+                for (Future<Destination.Placed> f : futures) {
+                    Destination.Placed stored = f.get();
                     entries.add(stored.entry());
                     size += stored.entry().plainLength();
                     newBytes += stored.isNew() ? stored.entry().storedLength() : 0;
@@ -132,19 +134,24 @@ public final class Ingest {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("ingest interrupted");
             } catch (ExecutionException e) {
+                throw new IllegalStateException("a chunk failed after it was staged", e.getCause());
+            }
+        }
+
+        /** Waits for every chunk to be staged (sealed and placed), failing as the first failed chunk did. */
+        public void join() throws IOException {
+            try {
+                for (Future<Destination.Placed> f : futures) {
+                    f.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("ingest interrupted");
+            } catch (ExecutionException e) {
                 settle();
                 throw e.getCause() instanceof IOException io ? io : new IOException("sealing a chunk failed", e.getCause());
             }
         }
-    }
-
-    private static Stored store(SealedChunk sealed, ChunkBatch batch) throws IOException {
-        byte[] ciphertext = sealed.ciphertext();
-        boolean isNew = batch.put(sealed.id(), new ByteArrayInputStream(ciphertext), ciphertext.length);
-        return new Stored(new ChunkEntry(sealed.id(), sealed.plainLength(), ciphertext.length, sealed.key()), isNew);
-    }
-
-    private record Stored(ChunkEntry entry, boolean isNew) {
     }
 
     /**

@@ -30,8 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Checks that everything the index promises can be read back, like {@code restic check --read-data}: every
  * version's sealed manifest hashes to the version id, opens and carries a valid signature, and every chunk a version
- * references is in the store, hashes to its id and decrypts with its key. Nothing is repaired; the report says, for
- * each damaged chunk or manifest, which paths and versions it affects.
+ * references is in the store, hashes to its id and decrypts with its key. A packed chunk is checked as its slice of
+ * the pack (hash against its blob id, then the tag); a damaged pack is reported once, under the pack's id, with every
+ * version referencing the pack. Nothing is repaired; the report says, for each damaged chunk or manifest, which paths
+ * and versions it affects.
  *
  * <p>Versions are read a page at a time and each distinct chunk once: the set of checked ids (one entry per chunk
  * referenced) is the only state that grows. Chunks are checked on a few threads with a bounded window of checks in
@@ -76,7 +78,9 @@ public final class Verifier {
     /** The state of one run, confined to the calling thread except for the chunk checks themselves. */
     private final class Run {
         private final long started = System.nanoTime();
-        private final Set<ChunkId> checked = new HashSet<>();
+        // A whole chunk by id; a slice by pack and offset, since each slice of a pack is checked on its own.
+        private final Set<Object> checked = new HashSet<>();
+        private final Set<ChunkId> reported = new HashSet<>();
         private final List<ChunkCheck> missing = new ArrayList<>();
         private final List<ChunkCheck> corrupt = new ArrayList<>();
         private final List<VerifyReport.BadManifest> badManifests = new ArrayList<>();
@@ -95,7 +99,7 @@ public final class Verifier {
                     List<String> ids = index.versionIds(after, VERSION_PAGE);
                     for (String id : ids) {
                         for (ChunkEntry chunk : openManifest(id).map(Manifest::chunks).orElse(List.of())) {
-                            if (!checked.add(chunk.id())) {
+                            if (!checked.add(chunk.slice().<Object>map(s -> new SliceAt(chunk.id(), s.offset())).orElse(chunk.id()))) {
                                 continue;
                             }
                             if (window.size() >= 2 * threads) {
@@ -183,7 +187,8 @@ public final class Verifier {
                 case MISSING -> missing;
                 case CORRUPT -> corrupt;
             };
-            if (list != null) {
+            // A pack with several bad slices is one damaged object: reported once.
+            if (list != null && reported.add(check.id())) {
                 if (list.size() < MAX_LISTED) {
                     list.add(check);
                 } else {
@@ -224,6 +229,10 @@ public final class Verifier {
     }
 
     private enum Outcome { OK, MISSING, CORRUPT }
+
+    /** Where a packed chunk lies: what tells two slices of one pack apart. */
+    private record SliceAt(ChunkId pack, int offset) {
+    }
 
     /** The result of checking one chunk. */
     private record ChunkCheck(ChunkId id, Outcome outcome, String reason, long bytesRead) {
