@@ -117,6 +117,18 @@ public final class Cell implements AutoCloseable {
             network = Network.create(keys, settings.label(), storage.database(), store, instances, config.root(),
                     events, Clock.systemUTC());
             PeerStack peer = network.stack();
+            storage.files().fetchMissingFrom(network.remoteChunks()::fetch);
+            Network wired = network;
+            storage.files().onCommit(versions -> {
+                wired.replicator().syncSoon();
+                for (var v : versions.size() > 20 ? versions.subList(0, 20) : versions) {
+                    events.publish("file.version", java.util.Map.of("path", v.path(), "version", v.id(),
+                            "size", v.size(), "deleted", v.tombstone()));
+                }
+                if (versions.size() > 20) {
+                    events.publish("file.versions", java.util.Map.of("count", versions.size()));
+                }
+            });
             Network finalNetwork = network;
             WebServer server = WebServer.builder()
                     .shutdownHook(false)

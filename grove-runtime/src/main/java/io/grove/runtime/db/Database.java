@@ -29,6 +29,10 @@ public final class Database {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.enforceForeignKeys(true);
         config.setBusyTimeout(10_000);
+        // Transactions take the write lock when they begin, waiting up to the busy timeout. A deferred transaction
+        // that reads and then writes gets SQLITE_BUSY at once, without waiting, when another connection committed
+        // in between (SQLite cannot upgrade its stale snapshot); many threads write here (ingest, sync, routes).
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
         SQLiteDataSource dataSource = new SQLiteDataSource(config);
         dataSource.setUrl("jdbc:sqlite:" + file.toAbsolutePath());

@@ -6,6 +6,7 @@ import io.grove.runtime.crypto.CorruptChunkException;
 import io.grove.runtime.manifest.ChunkEntry;
 import io.grove.runtime.manifest.Manifest;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,7 @@ final class ContentWriter {
 
     private final ChunkStore store;
     private final ExecutorService workers;
+    private volatile ChunkSource fleet = ChunkSource.NONE;
 
     ContentWriter(ChunkStore store, ExecutorService workers) {
         this.store = store;
@@ -78,7 +80,7 @@ final class ContentWriter {
         private void fill() {
             while (next < chunks.size() && ahead.size() < READ_AHEAD && positionOf(next) < to) {
                 ChunkEntry entry = chunks.get(next++);
-                ahead.add(workers.submit(() -> open(entry)));
+                ahead.add(workers.submit(() -> open(entry, true)));
             }
         }
 
@@ -118,7 +120,34 @@ final class ContentWriter {
      * the manifest records (the rest of the pack is not read).
      */
     byte[] open(ChunkEntry entry) throws IOException {
-        Optional<InputStream> stream = store.get(entry.id());
+        return open(entry, false);
+    }
+
+    /**
+     * Like {@link #open(ChunkEntry)}; with {@code fromFleet}, a chunk missing or damaged here is fetched from
+     * another cell of the fleet ({@link #fetchMissingFrom}), checked against its id, and opened instead.
+     */
+    byte[] open(ChunkEntry entry, boolean fromFleet) throws IOException {
+        try {
+            return open(entry, store.get(entry.id()));
+        } catch (MissingChunkException | CorruptChunkException e) {
+            if (!fromFleet) {
+                throw e;
+            }
+            Optional<byte[]> fetched = fleet.fetch(entry.id(), e instanceof CorruptChunkException);
+            if (fetched.isEmpty()) {
+                throw e;
+            }
+            return open(entry, Optional.of(new ByteArrayInputStream(fetched.get())));
+        }
+    }
+
+    /** Where chunks this cell lacks (or holds damaged) are fetched from: the fleet, once the cell is in one. */
+    void fetchMissingFrom(ChunkSource source) {
+        this.fleet = source;
+    }
+
+    private byte[] open(ChunkEntry entry, Optional<InputStream> stream) throws IOException {
         if (stream.isEmpty()) {
             throw new MissingChunkException(entry.id());
         }

@@ -43,6 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * any point leaves the previous state and, at worst, unreferenced chunks for the collector.
  */
 public final class FileService {
+    private static final System.Logger LOG = System.getLogger(FileService.class.getName());
     private final FileIndex index;
     private final ChunkStore store;
     private final CellKeys keys;
@@ -54,6 +55,7 @@ public final class FileService {
     private final ExecutorService workers;
     private final IngestGate gate;
     private final int packBelow;
+    private volatile java.util.function.Consumer<List<VersionInfo>> listener = versions -> { };
     // SQLite has one writer at a time; taking the turn here (instead of upgrading a read transaction inside SQLite,
     // which fails with SQLITE_BUSY under contention) also makes "read the current version, write its successor" atomic.
     private final ReentrantLock commitLock = new ReentrantLock();
@@ -364,6 +366,14 @@ public final class FileService {
      * @throws MissingChunkException when the store does not hold it
      * @throws io.grove.runtime.crypto.CorruptChunkException when it does not hash to its id or decrypt with its key
      */
+    /**
+     * Lets reads of file content fetch chunks this cell lacks, or holds damaged, from {@code source} (the fleet).
+     * {@link #readChunk} — what {@code grove verify} uses — stays local: it reports what this cell holds.
+     */
+    public void fetchMissingFrom(ChunkSource source) {
+        writer.fetchMissingFrom(source);
+    }
+
     public byte[] readChunk(ChunkEntry entry) throws IOException {
         return writer.open(entry);
     }
@@ -446,10 +456,30 @@ public final class FileService {
                 index.insertAll(h, rows, now);
                 return null;
             });
-            return rows.stream().map(r -> FileIndex.info(r.sealed().id().hex(), r.manifest(), now)).toList();
+            List<VersionInfo> committed = rows.stream()
+                    .map(r -> FileIndex.info(r.sealed().id().hex(), r.manifest(), now)).toList();
+            committed(committed);
+            return committed;
         } finally {
             commitLock.unlock();
         }
+    }
+
+    /** Tells the listener about committed versions; a failing listener never fails the commit. */
+    private void committed(List<VersionInfo> versions) {
+        try {
+            listener.accept(versions);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a listener of new versions failed", e);
+        }
+    }
+
+    /**
+     * Hears every committed batch of versions (replication starts a sync round soon; the dashboard's live events);
+     * called after the commit, under the commit lock, so it must return quickly.
+     */
+    public void onCommit(java.util.function.Consumer<List<VersionInfo>> listener) {
+        this.listener = listener;
     }
 
     private static <T> T await(Future<T> future) {

@@ -24,6 +24,7 @@ import io.grove.runtime.peer.SqliteManifestStore;
 import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
 import io.grove.runtime.replication.Placement;
+import io.grove.runtime.replication.RemoteChunks;
 import io.grove.runtime.replication.ReplicationOperations;
 import io.grove.runtime.replication.ReplicationSettings;
 import io.grove.runtime.replication.Replicator;
@@ -56,6 +57,7 @@ public final class Network implements AutoCloseable {
     private final FleetService fleet;
     private final Replicator replicator;
     private final EventBus events;
+    private final RemoteChunks remoteChunks;
     private final AtomicReference<List<String>> ownRoutes;
     private final List<String> advertise;
 
@@ -70,6 +72,7 @@ public final class Network implements AutoCloseable {
         this.fleet = fleet;
         this.replicator = replicator;
         this.events = events;
+        this.remoteChunks = new RemoteChunks(replicator.placement(), roster, peers, replicator.store());
         this.ownRoutes = ownRoutes;
         this.advertise = advertise;
     }
@@ -149,6 +152,11 @@ public final class Network implements AutoCloseable {
 
     public FleetService fleet() {
         return fleet;
+    }
+
+    /** Fetches chunks this cell lacks from the fleet (for reads). */
+    public RemoteChunks remoteChunks() {
+        return remoteChunks;
     }
 
     /** The cell's live events. */

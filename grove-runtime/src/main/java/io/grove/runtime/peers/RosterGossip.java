@@ -259,5 +259,11 @@ public final class RosterGossip implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         workers.shutdownNow();
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

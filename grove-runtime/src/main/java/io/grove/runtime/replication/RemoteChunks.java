@@ -47,10 +47,10 @@ public final class RemoteChunks {
     }
 
     /**
-     * The chunk's bytes from the first cell that serves them intact; empty when no member does (or this cell is in
-     * no fleet).
+     * The chunk's bytes from the first cell that serves them intact, also stored here (replacing a damaged local
+     * copy when {@code replaceLocal}); empty when no member does (or this cell is in no fleet).
      */
-    public Optional<byte[]> fetch(ChunkId id) {
+    public Optional<byte[]> fetch(ChunkId id, boolean replaceLocal) {
         Optional<SignedRoster> current = roster.current();
         if (current.isEmpty()) {
             return Optional.empty();
@@ -75,6 +75,9 @@ public final class RemoteChunks {
                     }
                 });
                 if (bytes.isPresent() && sha256(bytes.get()).equals(id.hex())) {
+                    if (replaceLocal) {
+                        store.delete(id); // the local copy is damaged: the intact one replaces it
+                    }
                     store.put(id, new ByteArrayInputStream(bytes.get()), bytes.get().length);
                     placement.confirm(new Item(id.hex(), Item.Kind.CHUNK), cell, "fetch");
                     LOG.log(System.Logger.Level.INFO, "fetched missing chunk {0} from {1}", id.hex().substring(0, 12),

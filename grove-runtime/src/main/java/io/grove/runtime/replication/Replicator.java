@@ -89,6 +89,7 @@ public final class Replicator implements AutoCloseable {
     private final ExecutorService transfers = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<Status> status = new AtomicReference<>(Status.NEVER);
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean soon = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
                       ReplicationSettings settings, AuditBook audits, Ledger ledger, EventBus events, Clock clock) {
@@ -180,8 +181,12 @@ public final class Replicator implements AutoCloseable {
 
     /** Runs a round soon (after an ingest). */
     public void syncSoon() {
-        if (!closed) {
-            scheduler.execute(this::roundQuietly);
+        // Coalesced: a burst of commits (an archive's groups) asks for one round, not one each.
+        if (!closed && soon.compareAndSet(false, true)) {
+            scheduler.schedule(() -> {
+                soon.set(false);
+                roundQuietly();
+            }, 500, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -495,6 +500,11 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /** The chunk store this cell's data lives in. */
+    public ChunkStore store() {
+        return store;
+    }
+
     /** The audits of copies of this cell's chunks. */
     public AuditBook audits() {
         return audits;
@@ -528,5 +538,12 @@ public final class Replicator implements AutoCloseable {
         closed = true;
         scheduler.shutdownNow();
         transfers.shutdownNow();
+        try {
+            // The database and the store close next: wait (bounded) for a round or transfer still writing to them.
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            transfers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

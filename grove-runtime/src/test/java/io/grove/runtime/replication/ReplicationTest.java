@@ -134,6 +134,50 @@ class ReplicationTest {
         assertThat(status(a).path("recent").toString()).contains("failed the audit");
     }
 
+    @Test
+    void aReadFetchesMissingChunksFromAHolderAndNeverServesATamperedBody() throws Exception {
+        Map<String, String> three = new HashMap<>(FAST);
+        three.put("replication.factor", "3");
+        TestCell a = cell("a", three);
+        TestCell b = cell("b", three);
+        TestCell c = cell("c", three);
+        assertThat(post(a, "/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
+        for (TestCell joiner : List.of(b, c)) {
+            String code = Json.mapper().readTree(post(a, "/api/v1/fleet/invites", "{}").body()).get("code").asText();
+            assertThat(post(joiner, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
+        }
+        byte[] content = new byte[2 << 20];
+        new Random(5).nextBytes(content);
+        assertThat(a.send(a.request("/api/v1/files/far.bin").PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build()).statusCode()).isEqualTo(201);
+        eventually(a, p -> p.path(0).path("confirmed").asInt() == 3, "the file reaches 3 copies");
+
+        // a loses its own copies; b's disk rots (its chunk.get bodies no longer hash to their ids); c is intact.
+        for (Path file : chunkFiles(a)) {
+            java.nio.file.Files.delete(file);
+        }
+        for (Path file : chunkFiles(b)) {
+            byte[] rotten = java.nio.file.Files.readAllBytes(file);
+            rotten[0] ^= 1;
+            java.nio.file.Files.write(file, rotten);
+        }
+        HttpResponse<byte[]> read = a.sendBytes(a.request("/api/v1/files/far.bin").GET().build());
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo(content);
+        // Fetched chunks are kept: the next read is local, even with both peers gone.
+        b.close();
+        cells.remove(b);
+        c.close();
+        cells.remove(c);
+        assertThat(a.sendBytes(a.request("/api/v1/files/far.bin").GET().build()).body()).isEqualTo(content);
+    }
+
+    private static List<Path> chunkFiles(TestCell cell) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(cell.cell().folder().dir().resolve("chunks"))) {
+            return files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}")).toList();
+        }
+    }
+
     private static String versionOf(TestCell cell) {
         try {
             JsonNode list = Json.mapper().readTree(cell.send(cell.request("/api/v1/files?prefix=docs").GET().build()).body());
