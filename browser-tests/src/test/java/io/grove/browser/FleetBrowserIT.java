@@ -73,7 +73,10 @@ class FleetBrowserIT {
             try {
                 String name = "FAILED-fleet-" + context.getRequiredTestMethod().getName();
                 shot(name);
-                Files.writeString(screenshots.resolve(name + ".html"), driver.getCurrentUrl() + "\n" + driver.getPageSource());
+                Object loads = ((JavascriptExecutor) driver).executeScript("return JSON.stringify(performance"
+                        + ".getEntriesByType('resource').map(e => [e.name, Math.round(e.duration), e.responseStatus]))");
+                Files.writeString(screenshots.resolve(name + ".html"), driver.getCurrentUrl() + "\n" + loads + "\n"
+                        + driver.getPageSource());
             } catch (IOException | RuntimeException e) {
                 cause.addSuppressed(e);
             }
@@ -241,7 +244,9 @@ class FleetBrowserIT {
     /** Opens a cell's dashboard, sets its password and logs in. */
     private void firstVisit(Cell cell) {
         driver.get(cell.apiUrl() + "/");
-        WebElement password = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("setup-password")));
+        // The very first page of a fresh browser on a loaded machine has been seen to take over 30 s.
+        WebElement password = new WebDriverWait(driver, Duration.ofSeconds(90))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("setup-password")));
         password.sendKeys(PASSWORD);
         driver.findElement(By.id("setup-repeat")).sendKeys(PASSWORD);
         driver.findElement(By.cssSelector("#setup-form button[type=submit]")).click();
