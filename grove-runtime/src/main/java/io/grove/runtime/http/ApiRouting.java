@@ -103,6 +103,7 @@ public final class ApiRouting {
                     new PlacementView(f.network().replicator(), services.cellId()), f.network().replicator());
             routing.register("/api/v1/placement", placement.placement());
             routing.register("/api/v1/sync", placement.sync());
+            // The HTTP side of /api/v1/events explains refused upgrades; it reads the port from each request.
             routing.register(EventsService.PATH, new EventsService(f.network().events(), web, services.apiToken(),
                     () -> -1, Clock.systemUTC()).fallback());
         });
