@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
@@ -237,6 +238,26 @@ class FleetBrowserIT {
         wait.until(d -> fleetRows().size() == 1);
         assertThat(leader.roster().current().orElseThrow().roster().member(joiner.id())).isEmpty();
         shot("25-fleet-revoked");
+    }
+
+    @Test
+    @Order(6)
+    void fleetAndHealthFitAPhoneScreen() throws IOException {
+        driver.manage().window().setSize(new Dimension(390, 844));
+        try {
+            driver.findElement(By.cssSelector("#invite-form button[type=submit]")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Invite created."));
+            assertThat(((JavascriptExecutor) driver).executeScript(
+                    "return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
+            shot("26-fleet-phone");
+            driver.findElement(By.linkText("Health")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("health-files"), "photos/tree.txt"));
+            assertThat(((JavascriptExecutor) driver).executeScript(
+                    "return document.documentElement.scrollWidth <= window.innerWidth")).isEqualTo(true);
+            shot("27-health-phone");
+        } finally {
+            driver.manage().window().setSize(new Dimension(1280, 1000));
+        }
     }
 
     // ---------- helpers ----------

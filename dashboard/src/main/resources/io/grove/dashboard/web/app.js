@@ -597,7 +597,7 @@ function connectEvents() {
         if (frame.type === "events.open") {
             setLive(true);
             live.delay = 1000;
-            const missed = live.seq !== null && (frame.data.gap || frame.seq !== live.seq);
+            const missed = live.seq !== null && (Boolean(frame.data && frame.data.gap) || frame.seq !== live.seq);
             live.seq = frame.seq;
             if (missed) redrawSoon();
             return;
