@@ -897,7 +897,7 @@ function donut(safe, risky) {
         svg.append(ring("ok", safe / total, 0));
         if (risky > 0) svg.append(ring("risk", risky / total, safe / total));
     }
-    const text = svgNode("text", {x: 60, y: 66});
+    const text = svgNode("text", {x: 60, y: 64});
     text.textContent = total === 0 ? "no files" : Math.round(100 * safe / total) + " % safe";
     svg.append(text);
     return svg;

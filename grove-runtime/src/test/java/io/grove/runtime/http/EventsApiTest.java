@@ -67,6 +67,24 @@ class EventsApiTest {
     }
 
     @Test
+    void deliversABurstInOrderWithoutLosingAny() throws Exception {
+        Frames frames = connect("", Map.of("Authorization", "Bearer " + cell.cell().folder().apiToken()));
+        long from = frames.next().get("seq").asLong();
+        int burst = 500; // below the subscriber queue (1,024): a reader that keeps up loses nothing
+        long start = System.nanoTime();
+        for (int i = 0; i < burst; i++) {
+            cell.cell().events().publish("sync.round", Map.of("pushed", i));
+        }
+        for (int i = 0; i < burst; i++) {
+            JsonNode event = frames.next();
+            assertThat(event.get("seq").asLong()).isEqualTo(from + 1 + i);
+            assertThat(event.get("data").get("pushed").asInt()).isEqualTo(i);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("events: %d published and received over the WebSocket in %d ms%n", burst, millis);
+    }
+
+    @Test
     void replaysTheKeptEventsAfterSinceAndReportsAGapForAnUnknownCursor() throws Exception {
         EventBus bus = cell.cell().events();
         long base = bus.latest();
