@@ -1,5 +1,6 @@
 // The Grove dashboard: plain modern JavaScript, no libraries. Every name that comes from the cell (file names,
-// plugin reasons) is put on the page as text (textContent, attributes set one by one), never parsed as HTML.
+// plugin reasons, peers' labels, event data) is put on the page as text (textContent, attributes set one by one),
+// never parsed as HTML.
 "use strict";
 
 const API = "/api/v1";
