@@ -28,6 +28,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
 import io.helidon.webserver.websocket.WsRouting;
 
+import java.net.URLConnection;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -110,6 +111,10 @@ public final class ApiRouting {
         routing.register("/api/v1/qr", new QrService());
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));
+        // Helidon 4.2.0 closes the JarFile it reads a dashboard file from (helidon-io/helidon#9908, fixed after 4.2.0);
+        // with the JDK's shared cache of jar: connections, a file read at the same moment (the page loads grove.css
+        // and app.js together) then fails with "zip file closed" and a 500. Uncached, each read has its own JarFile.
+        URLConnection.setDefaultUseCaches("jar", false);
         routing.register("/", StaticContentService.builder(DASHBOARD, ApiRouting.class.getClassLoader())
                 .welcomeFileName("index.html").build());
         errors(routing);
