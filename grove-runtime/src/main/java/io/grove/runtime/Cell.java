@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running Grove cell: its folder, keys, plugins and the two sockets (API + dashboard, peer). Start one with
@@ -130,17 +131,20 @@ public final class Cell implements AutoCloseable {
                 }
             });
             Network finalNetwork = network;
+            AtomicInteger apiPort = new AtomicInteger(-1);
             WebServer server = WebServer.builder()
                     .shutdownHook(false)
                     .host(settings.apiBind())
                     .port(settings.apiPort())
                     .maxPayloadSize(settings.maxApiBody())
                     .routing(r -> ApiRouting.api(r, services, maintenance, web, new ApiRouting.Fleet(finalNetwork)))
+                    .addRouting(ApiRouting.events(services, web, events, apiPort::get))
                     .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
                             .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
                             .routing(r -> ApiRouting.peer(r, peer.handler())))
                     .build();
             start(server, settings);
+            apiPort.set(server.port());
             network.start(settings.peerBind(), server.port(PEER_SOCKET));
             Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, watcher, network, server);
             folder.recordServing(new ServeInfo(ProcessHandle.current().pid(), cell.apiUrl(), cell.peerPort(),

@@ -1,5 +1,6 @@
 // The Grove dashboard: plain modern JavaScript, no libraries. Every name that comes from the cell (file names,
-// plugin reasons) is put on the page as text (textContent, attributes set one by one), never parsed as HTML.
+// plugin reasons, peers' labels, event data) is put on the page as text (textContent, attributes set one by one),
+// never parsed as HTML.
 "use strict";
 
 const API = "/api/v1";
@@ -7,7 +8,7 @@ const MAX_LIST_PAGES = 20; // 20 × 1,000 files: the most one folder view reads
 const PREVIEW_BYTES = 65536;
 const PARALLEL_UPLOADS = 2;
 
-const state = {csrf: null, folder: "", entries: [], view: null};
+const state = {csrf: null, folder: "", entries: [], view: null, fleet: null};
 
 // ---------- small helpers ----------
 
@@ -120,6 +121,7 @@ async function start() {
 }
 
 function showOnly(id) {
+    disconnectEvents();
     for (const section of ["setup", "login"]) $(section).hidden = section !== id;
     for (const view of document.querySelectorAll(".view")) view.hidden = true;
     $("nav").hidden = true;
@@ -131,6 +133,7 @@ function loggedIn(csrf) {
     $("login").hidden = true;
     $("nav").hidden = false;
     route();
+    connectEvents();
 }
 
 function bindForms() {
@@ -208,6 +211,7 @@ function bindForms() {
         upload([...event.dataTransfer.files]);
     });
     $("detail-close").addEventListener("click", closeDetail);
+    bindFleetForms();
     window.addEventListener("hashchange", () => {
         if (state.csrf) route();
     });
@@ -229,7 +233,7 @@ function handle(e) {
 function route() {
     const hash = decodeURIComponent(location.hash.slice(1));
     const [view, ...rest] = hash.split(":");
-    const name = ["files", "stats", "plugins", "settings"].includes(view) ? view : "files";
+    const name = ["files", "fleet", "health", "stats", "plugins", "settings"].includes(view) ? view : "files";
     for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + name;
     for (const link of document.querySelectorAll("#nav a")) {
         if (link.dataset.view === name) link.setAttribute("aria-current", "page");
@@ -241,6 +245,10 @@ function route() {
         state.folder = rest.join(":");
         closeDetail();
         loadFiles();
+    } else if (name === "fleet") {
+        loadFleet();
+    } else if (name === "health") {
+        loadHealth();
     } else if (name === "stats") {
         loadStats();
     } else if (name === "plugins") {
@@ -558,6 +566,359 @@ async function loadPlugins() {
     } catch (e) {
         handle(e);
     }
+}
+
+// ---------- live events (WebSocket /api/v1/events) ----------
+
+/** Which events each view redraws on (by type prefix); any view redraws after a gap in the numbers. */
+const VIEW_EVENTS = {
+    files: ["file."],
+    fleet: ["fleet.", "peer."],
+    health: ["sync.", "fleet.", "file.", "peer."],
+    stats: ["file.", "sync."],
+};
+const live = {socket: null, seq: null, delay: 1000, timer: null, redraw: null};
+
+/** Opens the event stream; after a drop, reconnects with backoff (1 s doubling to 30 s) and asks for what it missed. */
+function connectEvents() {
+    if (!state.csrf || live.socket) return;
+    clearTimeout(live.timer);
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const query = live.seq === null ? "" : "?since=" + live.seq;
+    const socket = new WebSocket(scheme + "//" + location.host + API + "/events" + query);
+    live.socket = socket;
+    socket.addEventListener("message", message => {
+        let frame;
+        try {
+            frame = JSON.parse(message.data);
+        } catch (ignored) {
+            return;
+        }
+        if (!frame || typeof frame.seq !== "number" || typeof frame.type !== "string") return;
+        if (frame.type === "events.open") {
+            setLive(true);
+            live.delay = 1000;
+            const missed = live.seq !== null && (Boolean(frame.data && frame.data.gap) || frame.seq !== live.seq);
+            live.seq = frame.seq;
+            if (missed) redrawSoon();
+            return;
+        }
+        const gap = live.seq !== null && frame.seq > live.seq + 1;
+        live.seq = Math.max(live.seq || 0, frame.seq);
+        const wanted = VIEW_EVENTS[state.view] || [];
+        if (gap || wanted.some(prefix => frame.type.startsWith(prefix))) redrawSoon();
+    });
+    socket.addEventListener("close", () => {
+        if (live.socket !== socket) return;
+        live.socket = null;
+        setLive(false);
+        if (state.csrf) {
+            live.timer = setTimeout(connectEvents, live.delay);
+            live.delay = Math.min(live.delay * 2, 30000);
+        }
+    });
+}
+
+function disconnectEvents() {
+    clearTimeout(live.timer);
+    const socket = live.socket;
+    live.socket = null;
+    live.seq = null;
+    if (socket) socket.close();
+    setLive(false);
+}
+
+function setLive(on) {
+    $("live").textContent = on ? "live" : "offline";
+    $("live").classList.toggle("on", on);
+}
+
+/** Redraws the view shown, at most once per 300 ms however many events arrive. */
+function redrawSoon() {
+    if (live.redraw) return;
+    live.redraw = setTimeout(() => {
+        live.redraw = null;
+        if (!state.csrf) return;
+        if (state.view === "files" && $("detail").hidden) loadFiles();
+        else if (state.view === "fleet") loadFleet();
+        else if (state.view === "health") loadHealth();
+        else if (state.view === "stats") loadStats();
+    }, 300);
+}
+
+// ---------- fleet ----------
+
+async function getJson(path) {
+    return (await api("GET", API + path)).json();
+}
+
+function percent(ratio) {
+    return typeof ratio === "number" ? Math.round(ratio * 100) + " %" : "–";
+}
+
+function badge(text) {
+    return el("span", {class: "badge", text});
+}
+
+/** A cell's name for people: its label from the roster, else its short id. */
+function cellName(id) {
+    const members = (state.fleet && state.fleet.members) || [];
+    const member = members.find(m => m.id === id);
+    if (!member) return id.slice(0, 7) + "…";
+    return (member.label || member.shortId) + (member.self ? " (this cell)" : "");
+}
+
+async function loadFleet() {
+    try {
+        const [fleet, peers, nearby] = await Promise.all([getJson("/fleet"), getJson("/peers"), getJson("/peers/nearby")]);
+        state.fleet = fleet;
+        $("fleet-start").hidden = fleet.inFleet;
+        $("fleet-invite").hidden = !(fleet.inFleet && fleet.isLeader && fleet.role !== "revoked");
+        if (!fleet.inFleet) {
+            $("fleet-summary").textContent = "This cell is in no fleet yet: create one, or join one with an invite code.";
+        } else {
+            const leader = fleet.members.find(m => m.leader);
+            $("fleet-summary").textContent = "Fleet \u201c" + fleet.name + "\u201d: " + fleet.members.length
+                + (fleet.members.length === 1 ? " cell" : " cells") + ", " + fleet.parameters.replicationFactor
+                + " copies of each file. " + (fleet.isLeader ? "This cell leads it."
+                    : "Led by " + (leader ? leader.label || leader.shortId : "another cell") + ".")
+                + (fleet.role === "revoked" ? " This cell has been revoked from it." : "");
+        }
+        const byId = new Map(peers.map(p => [p.id, p]));
+        $("fleet-rows").replaceChildren(...(fleet.members || []).map(m => memberRow(m, byId.get(m.id), fleet)));
+        $("nearby-empty").hidden = nearby.length > 0;
+        $("nearby-rows").replaceChildren(...nearby.map(n => el("li", {},
+            el("span", {class: "mono", text: n.shortId}), " · " + n.transport + " " + n.address
+            + " · seen " + humanTime(n.seenAt))));
+    } catch (e) {
+        handle(e);
+    }
+}
+
+function memberRow(m, peer, fleet) {
+    const name = m.label || m.shortId;
+    const route = peer && peer.routes && peer.routes.length > 0 ? peer.routes[0] : null;
+    let status;
+    if (m.self) status = el("span", {text: "this cell"});
+    else if (!peer) status = el("span", {text: "unknown"});
+    else status = el("span", {class: peer.up ? "up" : "down", text: peer.up ? "up" : "down",
+        title: peer.lastSeen ? "last seen " + humanTime(peer.lastSeen) : "never reached"});
+    const actions = el("div", {class: "actions"});
+    if (fleet.isLeader && !m.self) {
+        actions.append(el("button", {type: "button", "aria-pressed": m.favourite ? "true" : "false",
+            "aria-label": (m.favourite ? "Remove " : "Make ") + name + (m.favourite ? " from favourites" : " a favourite"),
+            text: m.favourite ? "Favourite" : "Make favourite", onclick: () => favourite(m, !m.favourite)}));
+        actions.append(el("button", {type: "button", class: "danger", "aria-label": "Revoke " + name, text: "Revoke",
+            onclick: () => revoke(m)}));
+    }
+    return el("tr", {"data-cell": m.id, class: m.self ? "self" : ""},
+        el("td", {"data-label": "Cell"}, el("span", {class: "cell-name", text: name}), " ",
+            el("span", {class: "mono cell-short", text: m.shortId})),
+        el("td", {"data-label": "Role"}, m.role, m.leader ? badge("leader") : null, m.favourite ? badge("favourite") : null),
+        el("td", {"data-label": "Status"}, status),
+        el("td", {"data-label": "Best route", text: m.self ? "–" : route ? route.transport + " " + route.address : "none yet"}),
+        el("td", {"data-label": "Latency", text: route && route.latencyMs != null ? route.latencyMs.toFixed(1) + " ms" : "–"}),
+        el("td", {"data-label": "Throughput",
+            text: route && route.throughputMBps != null ? route.throughputMBps.toFixed(1) + " MB/s" : "–"}),
+        el("td", {"data-label": "Uptime 24 h / 7 d",
+            text: m.self || !peer ? "–" : percent(peer.uptime24h) + " / " + percent(peer.uptime7d)}),
+        el("td", {"data-label": "Actions"}, actions));
+}
+
+async function favourite(member, on) {
+    try {
+        await api(on ? "PUT" : "DELETE", API + "/peers/" + encodeURIComponent(member.id) + "/favourite");
+        say((member.label || member.shortId) + (on ? " is a favourite: it gets copies first." : " is no longer a favourite."));
+        await loadFleet();
+    } catch (e) {
+        handle(e);
+    }
+}
+
+async function revoke(member) {
+    const name = member.label || member.shortId;
+    if (!confirm("Revoke " + name + "? It leaves the fleet, the fleet secret changes, and it needs a new invite to come back.")) {
+        return;
+    }
+    try {
+        await api("DELETE", API + "/fleet/members/" + encodeURIComponent(member.id));
+        say(name + " has been revoked.");
+        await loadFleet();
+    } catch (e) {
+        handle(e);
+    }
+}
+
+function bindFleetForms() {
+    $("fleet-create-form").addEventListener("submit", async event => {
+        event.preventDefault();
+        clearError();
+        try {
+            const fleet = await (await api("POST", API + "/fleet", {body: {name: $("fleet-name").value.trim(),
+                replicationFactor: Number($("fleet-factor").value)}})).json();
+            say("Fleet \u201c" + fleet.name + "\u201d created; invite your other cells below.");
+            await loadFleet();
+        } catch (e) {
+            handle(e);
+        }
+    });
+    $("fleet-join-form").addEventListener("submit", async event => {
+        event.preventDefault();
+        clearError();
+        say("Joining\u2026");
+        try {
+            const fleet = await (await api("POST", API + "/fleet/join", {body: {code: $("join-code").value.trim()}})).json();
+            event.target.reset();
+            say("Joined the fleet \u201c" + fleet.name + "\u201d.");
+            await loadFleet();
+        } catch (e) {
+            say("");
+            handle(e);
+        }
+    });
+    $("invite-form").addEventListener("submit", async event => {
+        event.preventDefault();
+        clearError();
+        try {
+            const invite = await (await api("POST", API + "/fleet/invites", {body: {role: $("invite-role").value,
+                expires: $("invite-expires").value}})).json();
+            $("invite-code").textContent = invite.code;
+            $("invite-expiry").textContent = humanTime(invite.expiresAt);
+            $("invite-qr").src = API + "/qr?text=" + encodeURIComponent(invite.code);
+            $("invite-result").hidden = false;
+            say("Invite created.");
+        } catch (e) {
+            handle(e);
+        }
+    });
+    $("invite-copy").addEventListener("click", async () => {
+        const code = $("invite-code").textContent;
+        try {
+            await navigator.clipboard.writeText(code);
+            say("The invite code is on the clipboard.");
+        } catch (e) {
+            // No clipboard permission (e.g. plain HTTP on a LAN name): select it for Ctrl+C instead.
+            const range = document.createRange();
+            range.selectNodeContents($("invite-code"));
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+            say("Press Ctrl+C to copy the selected code.");
+        }
+    });
+}
+
+// ---------- health ----------
+
+async function loadHealth() {
+    try {
+        const [fleet, response, atRisk, sync, stats] = await Promise.all([getJson("/fleet"),
+            api("GET", API + "/placement?limit=1000"), getJson("/placement/at-risk"), getJson("/sync"), getJson("/stats")]);
+        state.fleet = fleet;
+        const files = await response.json();
+        const more = (response.headers.get("X-Grove-Next") || "") !== "";
+        const safe = files.filter(f => !f.atRisk).length;
+        $("health-donut").replaceChildren(donut(safe, files.length - safe));
+        $("health-caption").textContent = safe + " of " + files.length + " files have all " + sync.factor
+            + " copies; " + (files.length - safe) + " at risk.";
+        const perCell = new Map();
+        for (const member of fleet.members || [{id: fleet.cell}]) perCell.set(member.id, 0);
+        for (const f of files) for (const h of f.holders) perCell.set(h, (perCell.get(h) || 0) + 1);
+        $("health-cells").replaceChildren(bars([...perCell].map(([id, n]) => [cellName(id), n]),
+            n => n + (n === 1 ? " file" : " files")));
+        const facts = [
+            ["Copies wanted", String(sync.factor)],
+            ["Files fully replicated", safe + " of " + files.length + (more ? " (first 1,000 files)" : "")],
+            ["Chunks at risk", String(atRisk.atRiskChunks)],
+            ["Peers counting", String(sync.countingPeers.length)],
+            ["Last sync round", sync.lastRound ? humanTime(sync.lastRound) + " (" + sync.roundMillis + " ms)" : "none yet"],
+            ["Last round moved", sync.pushed + " pushed, " + sync.released + " released, " + sync.confirmed
+                + " confirmed, " + sync.lost + " lost"],
+            ["Held here for other cells", sync.heldForOthers + " chunks"],
+            ["Stored on this cell", humanBytes(stats.storedBytes)],
+        ];
+        if (sync.error) facts.push(["Last error", sync.error]);
+        $("health-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", {text: k}), el("dd", {text: v})]));
+        renderFolders(files);
+        $("health-files").replaceChildren(...files.map(f => el("tr", {class: f.atRisk ? "at-risk" : "", "data-path": f.path},
+            el("td", {"data-label": "File", class: "name", text: f.path}),
+            el("td", {"data-label": "Copies", class: "copies", text: f.confirmed + " of " + f.target}),
+            el("td", {"data-label": "Held by", text: f.holders.map(cellName).join(", ")}),
+            el("td", {"data-label": "Chunks at risk", text: String(f.atRiskChunks)}))));
+        $("health-more").hidden = !more;
+        $("health-more").textContent = more ? "Only the first 1,000 files are shown." : "";
+        $("health-activity").replaceChildren(...(sync.recent.length === 0 ? [el("li", {text: "Nothing yet."})]
+            : sync.recent.map(r => el("li", {}, el("time", {datetime: r.at, text: humanTime(r.at)}),
+                " · " + r.kind + " · " + r.detail))));
+    } catch (e) {
+        handle(e);
+    }
+}
+
+/** Files grouped by their folder (the path up to the last slash). */
+function renderFolders(files) {
+    const folders = new Map();
+    for (const f of files) {
+        const slash = f.path.lastIndexOf("/");
+        const folder = slash < 0 ? "" : f.path.slice(0, slash);
+        const entry = folders.get(folder) || {files: 0, atRisk: 0, fewest: Infinity, target: f.target};
+        entry.files++;
+        if (f.atRisk) entry.atRisk++;
+        entry.fewest = Math.min(entry.fewest, f.confirmed);
+        folders.set(folder, entry);
+    }
+    $("health-folders").replaceChildren(...[...folders].sort(([a], [b]) => a.localeCompare(b)).map(([folder, e]) =>
+        el("tr", {class: e.atRisk > 0 ? "at-risk" : ""},
+            el("td", {"data-label": "Folder", class: "name", text: folder === "" ? "(top level)" : folder}),
+            el("td", {"data-label": "Files", text: String(e.files)}),
+            el("td", {"data-label": "At risk", text: String(e.atRisk)}),
+            el("td", {"data-label": "Fewest copies", text: e.fewest + " of " + e.target}))));
+}
+
+function svgNode(tag, attrs) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+    return node;
+}
+
+/** A donut of replicated against at-risk files, with its numbers as the image's text. */
+function donut(safe, risky) {
+    const total = safe + risky;
+    const svg = svgNode("svg", {viewBox: "0 0 120 120", role: "img", class: "chart donut", width: 160, height: 160});
+    const title = svgNode("title", {});
+    title.textContent = total === 0 ? "No files yet" : safe + " files fully replicated, " + risky + " at risk";
+    svg.append(title);
+    const r = 50;
+    const length = 2 * Math.PI * r;
+    const ring = (cls, share, offset) => svgNode("circle", {cx: 60, cy: 60, r, fill: "none", "stroke-width": 16,
+        class: cls, "stroke-dasharray": share * length + " " + length, "stroke-dashoffset": -offset * length,
+        transform: "rotate(-90 60 60)"});
+    if (total === 0) {
+        svg.append(ring("none", 1, 0));
+    } else {
+        svg.append(ring("ok", safe / total, 0));
+        if (risky > 0) svg.append(ring("risk", risky / total, safe / total));
+    }
+    const text = svgNode("text", {x: 60, y: 64});
+    text.textContent = total === 0 ? "no files" : Math.round(100 * safe / total) + " % safe";
+    svg.append(text);
+    return svg;
+}
+
+/** Horizontal bars, each labelled; {@code format} writes a value for people. */
+function bars(rows, format) {
+    const max = Math.max(1, ...rows.map(([, v]) => v));
+    const svg = svgNode("svg", {viewBox: "0 0 400 " + Math.max(50, rows.length * 50), role: "img", class: "chart"});
+    const title = svgNode("title", {});
+    title.textContent = rows.map(([k, v]) => k + ": " + format(v)).join(", ");
+    svg.append(title);
+    rows.forEach(([label, value], i) => {
+        svg.append(svgNode("rect", {x: 0, y: i * 50 + 22, height: 20, width: Math.max(1, 400 * value / max),
+            class: "bar bar-" + (i % 2)}));
+        const text = svgNode("text", {x: 0, y: i * 50 + 16});
+        text.textContent = label + " \u00b7 " + format(value);
+        svg.append(text);
+    });
+    return svg;
 }
 
 start().catch(showError);

@@ -49,6 +49,11 @@ public final class EventBus {
         return event;
     }
 
+    /** The number of the newest event published (0 before the first). */
+    public long latest() {
+        return seq.get();
+    }
+
     /** The kept events after {@code afterSeq}, oldest first. */
     public List<Event> since(long afterSeq) {
         synchronized (recent) {

@@ -3,6 +3,7 @@ package io.grove.runtime.http;
 import io.grove.api.CellId;
 import io.grove.api.store.ChunkStore;
 import io.grove.runtime.crypto.CorruptChunkException;
+import io.grove.runtime.events.EventBus;
 import io.grove.runtime.files.CorruptManifestException;
 import io.grove.runtime.files.FileNotFoundProblem;
 import io.grove.runtime.files.FileService;
@@ -25,8 +26,12 @@ import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
+import io.helidon.webserver.websocket.WsRouting;
 
+import java.net.URLConnection;
+import java.time.Clock;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /** The routes of the API and dashboard socket, and of the peer socket. Tests reuse these on their own servers. */
 public final class ApiRouting {
@@ -100,12 +105,31 @@ public final class ApiRouting {
             routing.register("/api/v1/placement", placement.placement());
             routing.register("/api/v1/sync", placement.sync());
             routing.register("/api/v1/bounty", placement.bounty());
+            // The HTTP side of /api/v1/events explains refused upgrades; it reads the port from each request.
+            routing.register(EventsService.PATH, new EventsService(f.network().events(), web, services.apiToken(),
+                    () -> -1, Clock.systemUTC()).fallback());
         });
+        routing.register("/api/v1/qr", new QrService());
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));
+        // Helidon 4.2.0 closes the JarFile it reads a dashboard file from (helidon-io/helidon#9908, fixed after 4.2.0);
+        // with the JDK's shared cache of jar: connections, a file read at the same moment (the page loads grove.css
+        // and app.js together) then fails with "zip file closed" and a 500. Uncached, each read has its own JarFile.
+        URLConnection.setDefaultUseCaches("jar", false);
         routing.register("/", StaticContentService.builder(DASHBOARD, ApiRouting.class.getClassLoader())
                 .welcomeFileName("index.html").build());
         errors(routing);
+    }
+
+    /**
+     * The WebSocket of the API socket: {@code /api/v1/events}, the cell's live events (docs/api.md). Checks Host,
+     * credentials and Origin itself: an upgrade is answered before the HTTP filters run.
+     *
+     * @param apiPort the API socket's port once it listens
+     */
+    public static WsRouting.Builder events(Services services, WebAccess web, EventBus bus, IntSupplier apiPort) {
+        EventsService events = new EventsService(bus, web, services.apiToken(), apiPort, Clock.systemUTC());
+        return WsRouting.builder().endpoint(EventsService.PATH, events::listener);
     }
 
     /** Configures the peer socket without the peer protocol: every request gets a 404 problem. */

@@ -80,6 +80,7 @@ public final class FleetService {
     public SignedRoster create(String name, RosterParameters parameters) {
         SignedRoster created = roster.create(name, label, peers.ownRoutes(), parameters);
         LOG.log(System.Logger.Level.INFO, "founded fleet {0} ({1})", created.roster().fleetId(), name);
+        gossip.spreadNow();
         return created;
     }
 

@@ -89,8 +89,13 @@ public final class RosterGossip implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::roundQuietly, 1000, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Runs a round soon (after a change of the roster, a join). */
+    /**
+     * Runs a round soon; called after every change of the roster made here (a join admitted, a revocation, a
+     * favourite, routes recorded), so it also tells live views ({@code fleet.roster}).
+     */
     public void spreadNow() {
+        roster.current().ifPresent(current -> events.publish("fleet.roster", Map.of("seq", current.roster().seq(),
+                "members", current.roster().members().size())));
         scheduler.execute(this::roundQuietly);
     }
 

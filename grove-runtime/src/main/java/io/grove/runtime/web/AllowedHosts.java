@@ -68,6 +68,19 @@ public final class AllowedHosts {
                 || names.contains(host);
     }
 
+    /**
+     * Whether a page of {@code origin} (an {@code Origin} header: {@code scheme://host[:port]}) is this cell's own
+     * dashboard, as seen by a request arriving on {@code localPort}.
+     */
+    public boolean allowsOrigin(String origin, int localPort) {
+        String value = origin.trim();
+        int scheme = value.indexOf("://");
+        if (scheme < 0 || value.length() > 300) {
+            return false;
+        }
+        return allows(value.substring(scheme + 3), localPort);
+    }
+
     private record HostPort(String host, String port) {
         static Optional<HostPort> parse(String value) {
             String host;

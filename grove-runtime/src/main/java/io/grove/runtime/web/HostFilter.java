@@ -39,21 +39,12 @@ public final class HostFilter implements Filter {
         String method = req.prologue().method().text();
         boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
         Optional<String> origin = req.headers().first(HeaderNames.ORIGIN);
-        if (!safe && origin.isPresent() && !sameSite(origin.get(), port)) {
+        if (!safe && origin.isPresent() && !hosts.allowsOrigin(origin.get(), port)) {
             Responses.problem(res, Problem.of(403, "cross-origin", "Forbidden",
                     "a page of another site ('" + printable(origin.get()) + "') may not change this cell"));
             return;
         }
         chain.proceed();
-    }
-
-    private boolean sameSite(String origin, int port) {
-        String value = origin.trim();
-        int scheme = value.indexOf("://");
-        if (scheme < 0 || value.length() > 300) {
-            return false;
-        }
-        return hosts.allows(value.substring(scheme + 3), port);
     }
 
     private static String printable(String value) {
