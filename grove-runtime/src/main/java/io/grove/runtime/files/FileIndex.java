@@ -12,6 +12,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,13 +133,36 @@ public final class FileIndex {
         return heads;
     }
 
+    /** Which of {@code paths} must get a fresh file key on their next version (a grant of them was revoked). */
+    public Set<String> rekeyMarked(List<String> paths) {
+        Set<String> marked = new HashSet<>();
+        jdbi.useHandle(h -> {
+            for (int from = 0; from < paths.size(); from += 500) {
+                h.createQuery("SELECT path FROM rekey_paths WHERE path IN (<paths>)")
+                        .bindList("paths", paths.subList(from, Math.min(paths.size(), from + 500)))
+                        .mapTo(String.class).forEach(marked::add);
+            }
+        });
+        return marked;
+    }
+
+    /** Clears the re-key marks of paths whose new key is being committed in {@code h}. */
+    public void clearRekey(Handle h, Set<String> paths) {
+        for (String path : paths) {
+            h.execute("DELETE FROM rekey_paths WHERE path = ?", path);
+        }
+    }
+
     /** A new version to insert: its sealed manifest, the manifest, and the file's wrapped key. */
     public record NewRow(SealedManifest sealed, Manifest manifest, byte[] wrappedKey) {
     }
 
     /** Inserts new versions as batches: files, manifests, versions, chunk references, chunks. */
     public void insertAll(Handle h, List<NewRow> rows, long now) {
-        PreparedBatch files = h.prepareBatch("INSERT OR IGNORE INTO files (path, file_key, created_at) VALUES (?, ?, ?)");
+        // A path keeps its key unless a commit re-keyed it (after a revoked grant): then the new key replaces it.
+        PreparedBatch files = h.prepareBatch("""
+                INSERT INTO files (path, file_key, created_at) VALUES (?, ?, ?)
+                ON CONFLICT (path) DO UPDATE SET file_key = excluded.file_key""");
         PreparedBatch manifests = h.prepareBatch("INSERT INTO manifests (id, blob, author, stored_at) VALUES (?, ?, ?, ?)");
         PreparedBatch versions = h.prepareBatch("""
                 INSERT INTO versions (id, path, hlc, author, parent, size, mtime, media_type, tombstone, chunk_count, created_at)

@@ -3,6 +3,7 @@ package io.grove.runtime.peers;
 import io.grove.api.store.ChunkStore;
 import io.grove.api.transport.Transport;
 import io.grove.runtime.cell.CellKeys;
+import io.grove.runtime.chat.Chat;
 import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.db.Database;
@@ -24,6 +25,7 @@ import io.grove.runtime.replication.ReplicationSettings;
 import io.grove.runtime.replication.Replicator;
 import io.grove.runtime.routes.RouteBook;
 import io.grove.runtime.routes.RouteSettings;
+import io.grove.runtime.share.Shares;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -53,10 +55,12 @@ public final class Network implements AutoCloseable {
     private final EventBus events;
     private final AtomicReference<List<String>> ownRoutes;
     private final List<String> advertise;
+    private final Shares shares;
+    private final Chat chat;
 
     private Network(RosterBook roster, PeerStack stack, Map<String, Transport> transports, Peers peers,
                     RosterGossip gossip, FleetService fleet, Replicator replicator, EventBus events,
-                    AtomicReference<List<String>> ownRoutes, List<String> advertise) {
+                    AtomicReference<List<String>> ownRoutes, List<String> advertise, Shares shares, Chat chat) {
         this.roster = roster;
         this.stack = stack;
         this.transports = transports;
@@ -67,6 +71,8 @@ public final class Network implements AutoCloseable {
         this.events = events;
         this.ownRoutes = ownRoutes;
         this.advertise = advertise;
+        this.shares = shares;
+        this.chat = chat;
     }
 
     /**
@@ -90,6 +96,12 @@ public final class Network implements AutoCloseable {
             }
         }));
         extra.add(ReplicationOperations.release(placement));
+        AtomicReference<Peers> peersRef = new AtomicReference<>();
+        Shares shares = new Shares(db, keys, roster, store, peersRef::get, events, clock);
+        Chat chat = new Chat(db, keys, roster, peersRef::get, events, clock,
+                config.duration("chat.retry-interval").orElse(Duration.ofSeconds(10)));
+        extra.addAll(shares.operations());
+        extra.add(chat.operation());
         PeerStack stack = PeerStack.of(keys, roster, rosterSource, store, new SqliteManifestStore(db, clock), clock,
                 (sender, hello) -> {
                     RosterGossip g = gossipRef.get();
@@ -110,6 +122,7 @@ public final class Network implements AutoCloseable {
         RouteBook routes = new RouteBook(db, client, transports, roster, keys.cellId(), clock,
                 RouteSettings.from(config.node("routes")));
         Peers peers = new Peers(keys.cellId(), transports, types, client, ownRoutes::get, routes);
+        peersRef.set(peers);
         Duration interval = config.duration("fleet.gossip-interval").orElse(Duration.ofSeconds(30));
         if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw new ConfigException(
@@ -121,7 +134,7 @@ public final class Network implements AutoCloseable {
         Replicator replicator = new Replicator(placement, roster, peers, store, db, ReplicationSettings.from(config),
                 events, clock);
         return new Network(roster, stack, transports, peers, gossip, fleet, replicator, events, ownRoutes,
-                config.list("peer.advertise"));
+                config.list("peer.advertise"), shares, chat);
     }
 
     /** The peer protocol, for the peer socket. */
@@ -144,6 +157,16 @@ public final class Network implements AutoCloseable {
     /** The cell's live events. */
     public EventBus events() {
         return events;
+    }
+
+    /** Read grants, made and received (docs/sharing.md). */
+    public Shares shares() {
+        return shares;
+    }
+
+    /** Chat with the other cells of the fleet. */
+    public Chat chat() {
+        return chat;
     }
 
     /** The opp sync loop and placement of this cell's data. */
@@ -172,11 +195,13 @@ public final class Network implements AutoCloseable {
         gossip.start();
         peers.routes().start();
         replicator.start();
+        chat.start();
         LOG.log(System.Logger.Level.INFO, "peer routes advertised: {0}; transports: {1}", routes, transports.keySet());
     }
 
     @Override
     public void close() {
+        chat.close();
         replicator.close();
         gossip.close();
         peers.routes().close();
