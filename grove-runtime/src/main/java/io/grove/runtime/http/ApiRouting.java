@@ -26,6 +26,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.staticcontent.StaticContentService;
 
+import java.time.Clock;
 import java.util.Optional;
 
 /** The routes of the API and dashboard socket, and of the peer socket. Tests reuse these on their own servers. */
@@ -99,6 +100,11 @@ public final class ApiRouting {
                     new PlacementView(f.network().replicator(), services.cellId()), f.network().replicator());
             routing.register("/api/v1/placement", placement.placement());
             routing.register("/api/v1/sync", placement.sync());
+            ShareApiService sharing = new ShareApiService(f.network().shares(), f.network().chat(),
+                    new PeersView(f.network()), Clock.systemUTC());
+            routing.register("/api/v1/shares", sharing.shares());
+            routing.register("/api/v1/feed", sharing.feed());
+            routing.register("/api/v1/chat", sharing.chat());
         });
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",
                 "no API endpoint " + req.prologue().method().text() + " " + req.path().path() + "; see docs/api.md")));
