@@ -141,7 +141,18 @@ final class ShareApiService {
     }
 
     private void conversation(ServerRequest req, ServerResponse res) {
-        CellId peer = cell(req.path().pathParameters().get("cell"));
+        String named = req.path().pathParameters().get("cell");
+        CellId peer;
+        try {
+            peer = view.resolve(named);
+        } catch (IllegalArgumentException e) {
+            // A cell no longer in the roster (revoked) keeps its history here, by its full id.
+            try {
+                peer = CellId.parse(named);
+            } catch (IllegalArgumentException notAnId) {
+                throw bad(e.getMessage());
+            }
+        }
         long since;
         try {
             since = req.query().first("since").map(Long::parseLong).orElse(0L);
