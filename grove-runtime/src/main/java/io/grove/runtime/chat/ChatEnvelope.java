@@ -7,17 +7,16 @@ import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.crypto.Aead;
 import io.grove.runtime.crypto.Hkdf;
 import io.grove.runtime.crypto.Signatures;
+import io.grove.runtime.fleet.FleetFormatException;
+import io.grove.runtime.fleet.StrictJson;
 import io.grove.runtime.json.Json;
-import org.erdtman.jcs.JsonCanonicalizer;
 
 import javax.crypto.AEADBadTagException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * One chat message on the wire: {@code {"message": {v, from, to, seq, sentAt, box}, "signature": …}}. The box is
@@ -41,8 +40,6 @@ public record ChatEnvelope(CellId from, CellId to, long seq, long sentAt, byte[]
     public static final int MAX_BYTES = 2 * MAX_TEXT_BYTES + 1024;
     private static final String KEY_LABEL = "grove chat key v1";
     private static final Set<String> FIELDS = Set.of("v", "from", "to", "seq", "sentAt", "box");
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     public ChatEnvelope {
         if (from == null || to == null || box == null || signature == null || from.equals(to)) {
@@ -65,14 +62,14 @@ public record ChatEnvelope(CellId from, CellId to, long seq, long sentAt, byte[]
         byte[] key = conversationKey(self, self.cellId(), to, toAgreementKey);
         byte[] box = Aead.seal(key, plain, aad(self.cellId(), to, seq, sentAt));
         Arrays.fill(key, (byte) 0);
-        byte[] signature = self.sign(SIGNATURE_LABEL, canonical(body(self.cellId(), to, seq, sentAt, box)));
+        byte[] signature = self.sign(SIGNATURE_LABEL, StrictJson.canonical(body(self.cellId(), to, seq, sentAt, box)));
         return new ChatEnvelope(self.cellId(), to, seq, sentAt, box, signature);
     }
 
     /** Whether the signature verifies under the sender's Ed25519 key. */
     boolean verifies(byte[] senderSigningKey) {
         return CellId.ofPublicKey(senderSigningKey).equals(from)
-                && Signatures.verify(senderSigningKey, SIGNATURE_LABEL, canonical(body(from, to, seq, sentAt, box)), signature);
+                && Signatures.verify(senderSigningKey, SIGNATURE_LABEL, StrictJson.canonical(body(from, to, seq, sentAt, box)), signature);
     }
 
     /**
@@ -113,8 +110,8 @@ public record ChatEnvelope(CellId from, CellId to, long seq, long sentAt, byte[]
     public byte[] encode() {
         ObjectNode root = Json.mapper().createObjectNode();
         root.set("message", body(from, to, seq, sentAt, box));
-        root.put("signature", B64.encodeToString(signature));
-        return canonical(root);
+        root.put("signature", StrictJson.b64(signature));
+        return StrictJson.canonical(root);
     }
 
     /** @throws IllegalArgumentException when {@code bytes} is not a well-formed envelope (the signature is not checked) */
@@ -122,20 +119,28 @@ public record ChatEnvelope(CellId from, CellId to, long seq, long sentAt, byte[]
         if (bytes.length > MAX_BYTES) {
             throw new IllegalArgumentException("a chat message is at most " + MAX_BYTES + " bytes");
         }
-        JsonNode root;
         try {
-            root = Json.mapper().readTree(bytes);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("a chat message is JSON");
+            JsonNode root = StrictJson.object(StrictJson.parse(bytes), "a chat message", Set.of("message", "signature"));
+            JsonNode m = StrictJson.object(root.get("message"), "message", FIELDS);
+            if (StrictJson.integer(m, "v") != 1) {
+                throw new IllegalArgumentException("chat message version 1 is the only one");
+            }
+            return new ChatEnvelope(CellId.parse(StrictJson.text(m, "from")), CellId.parse(StrictJson.text(m, "to")),
+                    StrictJson.integer(m, "seq"), StrictJson.integer(m, "sentAt"), box(m),
+                    StrictJson.bytes(root, "signature", Signatures.SIGNATURE_BYTES));
+        } catch (FleetFormatException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
-        exact(root, Set.of("message", "signature"));
-        JsonNode m = root.get("message");
-        exact(m, FIELDS);
-        if (!m.get("v").isIntegralNumber() || m.get("v").longValue() != 1) {
-            throw new IllegalArgumentException("chat message version 1 is the only one");
+    }
+
+    /** The box: unpadded base64url in its one spelling, of any length the constructor accepts. */
+    private static byte[] box(JsonNode message) {
+        String text = StrictJson.text(message, "box");
+        byte[] value = Base64.getUrlDecoder().decode(text);
+        if (!StrictJson.b64(value).equals(text)) {
+            throw new IllegalArgumentException("box must be unpadded base64url");
         }
-        return new ChatEnvelope(CellId.parse(text(m, "from")), CellId.parse(text(m, "to")), integer(m, "seq"),
-                integer(m, "sentAt"), b64(m, "box"), b64(root, "signature"));
+        return value;
     }
 
     private static ObjectNode body(CellId from, CellId to, long seq, long sentAt, byte[] box) {
@@ -145,51 +150,8 @@ public record ChatEnvelope(CellId from, CellId to, long seq, long sentAt, byte[]
         n.put("to", to.value());
         n.put("seq", seq);
         n.put("sentAt", sentAt);
-        n.put("box", B64.encodeToString(box));
+        n.put("box", StrictJson.b64(box));
         return n;
-    }
-
-    private static byte[] canonical(JsonNode node) {
-        try {
-            return new JsonCanonicalizer(Json.mapper().writeValueAsString(node)).getEncodedUTF8();
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always canonicalises", e);
-        }
-    }
-
-    private static void exact(JsonNode node, Set<String> fields) {
-        if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("a chat message is a JSON object");
-        }
-        Set<String> present = new TreeSet<>();
-        node.fieldNames().forEachRemaining(present::add);
-        if (!present.equals(fields)) {
-            throw new IllegalArgumentException("a chat message has exactly the fields " + new TreeSet<>(fields));
-        }
-    }
-
-    private static String text(JsonNode parent, String field) {
-        if (!parent.get(field).isTextual()) {
-            throw new IllegalArgumentException(field + " must be a string");
-        }
-        return parent.get(field).textValue();
-    }
-
-    private static long integer(JsonNode parent, String field) {
-        JsonNode n = parent.get(field);
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new IllegalArgumentException(field + " must be an integer");
-        }
-        return n.longValue();
-    }
-
-    private static byte[] b64(JsonNode parent, String field) {
-        String text = text(parent, field);
-        byte[] value = B64D.decode(text);
-        if (!B64.encodeToString(value).equals(text)) {
-            throw new IllegalArgumentException(field + " must be unpadded base64url");
-        }
-        return value;
     }
 
     @Override

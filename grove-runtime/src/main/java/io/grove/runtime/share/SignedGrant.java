@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grove.api.CellId;
 import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.crypto.Signatures;
+import io.grove.runtime.fleet.FleetFormatException;
+import io.grove.runtime.fleet.StrictJson;
 import io.grove.runtime.json.Json;
-import org.erdtman.jcs.JsonCanonicalizer;
 
-import java.io.IOException;
-import java.util.Base64;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A grant signed by its creator: {@code {"grant": {…}, "signature": "…"}} where the signature is Ed25519 under
@@ -26,8 +24,6 @@ public record SignedGrant(Grant grant, byte[] signature) {
     public static final int MAX_BYTES = 8 * 1024;
     private static final Set<String> FIELDS = Set.of("v", "id", "creator", "recipient", "path", "version", "latest",
             "scope", "createdAt", "expiresAt", "key");
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     public SignedGrant {
         if (grant == null || signature == null || signature.length != Signatures.SIGNATURE_BYTES) {
@@ -41,13 +37,13 @@ public record SignedGrant(Grant grant, byte[] signature) {
         if (!grant.creator().equals(creator.cellId())) {
             throw new IllegalArgumentException("only the creator signs its grant");
         }
-        return new SignedGrant(grant, creator.sign(Grant.SIGNATURE_LABEL, canonical(body(grant))));
+        return new SignedGrant(grant, creator.sign(Grant.SIGNATURE_LABEL, StrictJson.canonical(body(grant))));
     }
 
     /** Whether the signature verifies with {@code signingKey} (the creator's Ed25519 public key). */
     public boolean verifies(byte[] signingKey) {
         return CellId.ofPublicKey(signingKey).equals(grant.creator())
-                && Signatures.verify(signingKey, Grant.SIGNATURE_LABEL, canonical(body(grant)), signature);
+                && Signatures.verify(signingKey, Grant.SIGNATURE_LABEL, StrictJson.canonical(body(grant)), signature);
     }
 
     @Override
@@ -59,8 +55,8 @@ public record SignedGrant(Grant grant, byte[] signature) {
     public byte[] encode() {
         ObjectNode root = Json.mapper().createObjectNode();
         root.set("grant", body(grant));
-        root.put("signature", B64.encodeToString(signature));
-        return canonical(root);
+        root.put("signature", StrictJson.b64(signature));
+        return StrictJson.canonical(root);
     }
 
     /** @throws GrantException when {@code bytes} is not a well-formed signed grant (the signature is not checked) */
@@ -68,23 +64,18 @@ public record SignedGrant(Grant grant, byte[] signature) {
         if (bytes.length > MAX_BYTES) {
             throw new GrantException("a grant is at most " + MAX_BYTES + " bytes");
         }
-        JsonNode root;
         try {
-            root = Json.mapper().readTree(bytes);
-        } catch (IOException e) {
-            throw new GrantException("a grant is JSON");
-        }
-        object(root, "the signed grant", Set.of("grant", "signature"));
-        JsonNode g = object(root.get("grant"), "grant", FIELDS);
-        if (integer(g, "v") != 1 || !Grant.SCOPE.equals(text(g, "scope"))) {
-            throw new GrantException("grant version 1 with scope \"read\" is the only kind");
-        }
-        try {
-            Grant grant = new Grant(text(g, "id"), CellId.parse(text(g, "creator")), CellId.parse(text(g, "recipient")),
-                    text(g, "path"), text(g, "version"), bool(g, "latest"), integer(g, "createdAt"),
-                    integer(g, "expiresAt"), b64(g, "key", Grant.WRAPPED_BYTES));
-            return new SignedGrant(grant, b64(root, "signature", Signatures.SIGNATURE_BYTES));
-        } catch (IllegalArgumentException e) {
+            JsonNode root = StrictJson.object(StrictJson.parse(bytes), "the signed grant", Set.of("grant", "signature"));
+            JsonNode g = StrictJson.object(root.get("grant"), "grant", FIELDS);
+            if (StrictJson.integer(g, "v") != 1 || !Grant.SCOPE.equals(StrictJson.text(g, "scope"))) {
+                throw new GrantException("grant version 1 with scope \"read\" is the only kind");
+            }
+            Grant grant = new Grant(StrictJson.text(g, "id"), CellId.parse(StrictJson.text(g, "creator")),
+                    CellId.parse(StrictJson.text(g, "recipient")), StrictJson.text(g, "path"),
+                    StrictJson.text(g, "version"), StrictJson.bool(g, "latest"), StrictJson.integer(g, "createdAt"),
+                    StrictJson.integer(g, "expiresAt"), StrictJson.bytes(g, "key", Grant.WRAPPED_BYTES));
+            return new SignedGrant(grant, StrictJson.bytes(root, "signature", Signatures.SIGNATURE_BYTES));
+        } catch (FleetFormatException | IllegalArgumentException e) {
             throw new GrantException("invalid grant: " + e.getMessage());
         }
     }
@@ -101,65 +92,8 @@ public record SignedGrant(Grant grant, byte[] signature) {
         n.put("scope", Grant.SCOPE);
         n.put("createdAt", g.createdAt());
         n.put("expiresAt", g.expiresAt());
-        n.put("key", B64.encodeToString(g.wrappedKey()));
+        n.put("key", StrictJson.b64(g.wrappedKey()));
         return n;
     }
 
-    private static byte[] canonical(JsonNode node) {
-        try {
-            return new JsonCanonicalizer(Json.mapper().writeValueAsString(node)).getEncodedUTF8();
-        } catch (IOException e) {
-            throw new IllegalStateException("a JSON tree always canonicalises", e);
-        }
-    }
-
-    private static ObjectNode object(JsonNode node, String what, Set<String> fields) {
-        if (node == null || !node.isObject()) {
-            throw new GrantException(what + " must be a JSON object");
-        }
-        Set<String> present = new TreeSet<>();
-        node.fieldNames().forEachRemaining(present::add);
-        if (!present.equals(fields)) {
-            throw new GrantException(what + " must have exactly the fields " + new TreeSet<>(fields));
-        }
-        return (ObjectNode) node;
-    }
-
-    private static String text(JsonNode parent, String field) {
-        JsonNode n = parent.get(field);
-        if (!n.isTextual()) {
-            throw new GrantException(field + " must be a string");
-        }
-        return n.textValue();
-    }
-
-    private static long integer(JsonNode parent, String field) {
-        JsonNode n = parent.get(field);
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
-            throw new GrantException(field + " must be an integer");
-        }
-        return n.longValue();
-    }
-
-    private static boolean bool(JsonNode parent, String field) {
-        JsonNode n = parent.get(field);
-        if (!n.isBoolean()) {
-            throw new GrantException(field + " must be true or false");
-        }
-        return n.booleanValue();
-    }
-
-    private static byte[] b64(JsonNode parent, String field, int length) {
-        String text = text(parent, field);
-        byte[] value;
-        try {
-            value = B64D.decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new GrantException(field + " is not base64url");
-        }
-        if (value.length != length || !B64.encodeToString(value).equals(text)) {
-            throw new GrantException(field + " must be " + length + " bytes in unpadded base64url");
-        }
-        return value;
-    }
 }
