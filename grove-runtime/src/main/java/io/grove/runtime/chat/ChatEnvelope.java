@@ -125,9 +125,14 @@ public record ChatEnvelope(CellId from, CellId to, long seq, long sentAt, byte[]
             if (StrictJson.integer(m, "v") != 1) {
                 throw new IllegalArgumentException("chat message version 1 is the only one");
             }
-            return new ChatEnvelope(CellId.parse(StrictJson.text(m, "from")), CellId.parse(StrictJson.text(m, "to")),
-                    StrictJson.integer(m, "seq"), StrictJson.integer(m, "sentAt"), box(m),
-                    StrictJson.bytes(root, "signature", Signatures.SIGNATURE_BYTES));
+            ChatEnvelope decoded = new ChatEnvelope(CellId.parse(StrictJson.text(m, "from")),
+                    CellId.parse(StrictJson.text(m, "to")), StrictJson.integer(m, "seq"), StrictJson.integer(m, "sentAt"),
+                    box(m), StrictJson.bytes(root, "signature", Signatures.SIGNATURE_BYTES));
+            // One spelling only, so that a replay in another spelling is recognised as the same message.
+            if (!Arrays.equals(decoded.encode(), bytes)) {
+                throw new IllegalArgumentException("the message is not in its canonical form");
+            }
+            return decoded;
         } catch (FleetFormatException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

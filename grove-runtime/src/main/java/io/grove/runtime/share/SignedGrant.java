@@ -9,6 +9,7 @@ import io.grove.runtime.fleet.FleetFormatException;
 import io.grove.runtime.fleet.StrictJson;
 import io.grove.runtime.json.Json;
 
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -74,10 +75,30 @@ public record SignedGrant(Grant grant, byte[] signature) {
                     CellId.parse(StrictJson.text(g, "recipient")), StrictJson.text(g, "path"),
                     StrictJson.text(g, "version"), StrictJson.bool(g, "latest"), StrictJson.integer(g, "createdAt"),
                     StrictJson.integer(g, "expiresAt"), StrictJson.bytes(g, "key", Grant.WRAPPED_BYTES));
-            return new SignedGrant(grant, StrictJson.bytes(root, "signature", Signatures.SIGNATURE_BYTES));
+            SignedGrant decoded = new SignedGrant(grant, StrictJson.bytes(root, "signature", Signatures.SIGNATURE_BYTES));
+            // One spelling only (a lower-case cell id, reordered fields): the bytes must be exactly what we would send.
+            if (!Arrays.equals(decoded.encode(), bytes)) {
+                throw new GrantException("the grant is not in its canonical form");
+            }
+            return decoded;
         } catch (FleetFormatException | IllegalArgumentException e) {
             throw new GrantException("invalid grant: " + e.getMessage());
         }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SignedGrant s && Arrays.equals(encode(), s.encode());
+    }
+
+    @Override
+    public int hashCode() {
+        return grant.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "SignedGrant[" + grant + "]";
     }
 
     private static ObjectNode body(Grant g) {
