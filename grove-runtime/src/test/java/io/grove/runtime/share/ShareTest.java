@@ -211,6 +211,25 @@ class ShareTest {
         assertThat(contains(content(b, grant).body(), markers.get(3))).isTrue();
     }
 
+    @Test
+    void aLargeSharedFileReadsByteIdenticalAndItsRateIsReported() throws Exception {
+        byte[] content = random(16 << 20);
+        put(a, "big.bin", content);
+        String grant = json(post(a, "/api/v1/shares", "{\"path\":\"big.bin\",\"with\":\"" + id(b) + "\"}"), 201)
+                .get("id").asText();
+        content(b, grant); // warm-up
+        long start = System.nanoTime();
+        HttpResponse<byte[]> shared = content(b, grant);
+        double sharedSeconds = (System.nanoTime() - start) / 1e9;
+        assertThat(shared.body()).isEqualTo(content);
+        start = System.nanoTime();
+        HttpResponse<byte[]> own = a.sendBytes(a.request("/api/v1/files/big.bin").GET().build());
+        double ownSeconds = (System.nanoTime() - start) / 1e9;
+        assertThat(own.body()).isEqualTo(content);
+        System.out.printf("MEASURE shared read of 16 MiB through the owner: %.3f s (%.1f MiB/s); owner's own read: %.3f s (%.1f MiB/s)%n",
+                sharedSeconds, 16 / sharedSeconds, ownSeconds, 16 / ownSeconds);
+    }
+
     private SignedGrant grant(TestCell from, TestCell to, String version, long createdAt, long expiresAt, byte[] fileKey) {
         String id = Grant.newId(new SecureRandom());
         byte[] box = RecipientBox.seal(to.cell().roster().member(to.cell().id()).orElseThrow().agreementKey(), fileKey,
