@@ -79,6 +79,7 @@ public final class Network implements AutoCloseable {
      * Wires the fleet for a cell.
      *
      * @param config the configuration root ({@code peer.advertise}, {@code fleet.gossip-interval},
+     *               {@code chat.retry-interval},
      *               {@code peer.timeout})
      */
     public static Network create(CellKeys keys, String label, Database db, ChunkStore store,
