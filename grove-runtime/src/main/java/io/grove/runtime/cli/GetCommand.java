@@ -15,14 +15,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
-/** {@code grove get PATH [-o OUT] [--version V]}: reads a file back, byte for byte. */
-@Command(name = "get", mixinStandardHelpOptions = true, description = "Read a stored file (the current version, or --version).")
+/** {@code grove get PATH [-o OUT] [--version V]} or {@code grove get --shared ID}: reads a file back, byte for byte. */
+@Command(name = "get", mixinStandardHelpOptions = true,
+        description = "Read a stored file (the current version, or --version), or one shared with this cell (--shared).")
 final class GetCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
 
-    @Parameters(paramLabel = "PATH", description = "The file's path in Grove.")
+    @Parameters(paramLabel = "PATH", arity = "0..1", description = "The file's path in Grove.")
     String path;
+
+    @Option(names = "--shared", paramLabel = "ID", description = "A grant id from 'grove feed': read the shared file.")
+    String shared;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Where to write it ('-' for standard output; default: the file's name in the current folder).")
     String output;
@@ -33,7 +37,14 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ApiClient client = options.client();
-        String url = "/api/v1/files/" + ApiClient.filePath(path) + (version == null ? "" : "?version=" + ApiClient.query(version));
+        if ((path == null) == (shared == null) || (shared != null && version != null)) {
+            throw new CliException("give a PATH (optionally with --version) or --shared ID");
+        }
+        if (shared != null) {
+            path = sharedPath(client);
+        }
+        String url = shared != null ? "/api/v1/feed/" + ApiClient.query(shared) + "/content"
+                : "/api/v1/files/" + ApiClient.filePath(path) + (version == null ? "" : "?version=" + ApiClient.query(version));
         HttpResponse<InputStream> response = client.send(client.request(url).GET().build());
         long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         if ("-".equals(output)) {
@@ -67,5 +78,15 @@ final class GetCommand implements Callable<Integer> {
             System.out.println("wrote " + out + " (" + Human.bytes(Files.size(out)) + ")");
         }
         return 0;
+    }
+
+    /** The path of a grant in the feed, for the default output name. */
+    private String sharedPath(ApiClient client) {
+        for (com.fasterxml.jackson.databind.JsonNode g : client.json(client.request("/api/v1/feed?limit=1000").GET().build())) {
+            if (g.path("id").asText().equals(shared)) {
+                return g.path("path").asText();
+            }
+        }
+        throw new CliException("no grant " + shared + " in this cell's feed; see 'grove feed'");
     }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
                 HistoryCommand.class, RestoreCommand.class, RmCommand.class, StatsCommand.class, VerifyCommand.class,
                 FleetCommand.class, InviteCommand.class, JoinCommand.class, RevokeCommand.class, PeersCommand.class,
                 FavouriteCommand.Mark.class, FavouriteCommand.Unmark.class, StatusCommand.class,
-                PasswordCommand.class,
+                PasswordCommand.class, ShareCommand.class, ShareCommand.Unshare.class, ShareCommand.Feed.class,
+                ChatCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GroveCommand implements Runnable {
     @CommandLine.Spec

@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,6 +137,26 @@ public final class FileIndex {
         return heads;
     }
 
+    /** Which of {@code paths} must get a fresh file key on their next version (a grant of them was revoked). */
+    public Set<String> rekeyMarked(List<String> paths) {
+        Set<String> marked = new HashSet<>();
+        jdbi.useHandle(h -> {
+            for (int from = 0; from < paths.size(); from += 500) {
+                h.createQuery("SELECT path FROM rekey_paths WHERE path IN (<paths>)")
+                        .bindList("paths", paths.subList(from, Math.min(paths.size(), from + 500)))
+                        .mapTo(String.class).forEach(marked::add);
+            }
+        });
+        return marked;
+    }
+
+    /** Clears the re-key marks of paths whose new key is being committed in {@code h}. */
+    public void clearRekey(Handle h, Set<String> paths) {
+        for (String path : paths) {
+            h.execute("DELETE FROM rekey_paths WHERE path = ?", path);
+        }
+    }
+
     /** A new version to insert: its sealed manifest, the manifest, and the file's wrapped key. */
     public record NewRow(SealedManifest sealed, Manifest manifest, byte[] wrappedKey) {
     }
@@ -153,7 +174,9 @@ public final class FileIndex {
             h.execute("PRAGMA cache_size = -65536");
         }
         try (PreparedStatement files = c.prepareStatement(
-                     "INSERT OR IGNORE INTO files (path, file_key, created_at) VALUES (?, ?, ?)");
+                     """
+                     INSERT INTO files (path, file_key, created_at) VALUES (?, ?, ?)
+                     ON CONFLICT (path) DO UPDATE SET file_key = excluded.file_key""");
              PreparedStatement manifests = c.prepareStatement(
                      "INSERT INTO manifests (id, blob, author, stored_at) VALUES (?, ?, ?, ?)");
              PreparedStatement versions = c.prepareStatement("""
@@ -164,6 +187,7 @@ public final class FileIndex {
                      "INSERT INTO version_chunks (version_id, seq, chunk_id) VALUES (?, ?, ?)");
              PreparedStatement chunks = c.prepareStatement(
                      "INSERT OR IGNORE INTO chunks (id, stored_length, plain_length, first_seen) VALUES (?, ?, ?, ?)")) {
+            // A path keeps its key unless a commit re-keyed it (after a revoked grant): then the new key replaces it.
             boolean anyChunk = false;
             for (NewRow row : rows) {
                 Manifest m = row.manifest();

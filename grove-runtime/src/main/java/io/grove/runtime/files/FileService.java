@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -423,6 +424,8 @@ public final class FileService {
         commitLock.lock();
         try {
             Map<String, FileIndex.Head> heads = index.heads(versions.stream().map(NewVersion::path).distinct().toList());
+            // A path marked after a revoked grant gets a fresh key, which the revoked recipient never receives.
+            Set<String> rekey = index.rekeyMarked(versions.stream().map(NewVersion::path).distinct().toList());
             Map<String, byte[]> fileKeysByPath = new HashMap<>();
             Map<String, byte[]> wrappedByPath = new HashMap<>();
             Map<String, Future<FileIndex.NewRow>> latest = new HashMap<>();
@@ -430,9 +433,10 @@ public final class FileService {
             for (NewVersion v : versions) {
                 FileIndex.Head head = heads.get(v.path());
                 byte[] wrapped = wrappedByPath.computeIfAbsent(v.path(), p -> {
-                    byte[] key = head != null ? unwrap(head.wrappedKey(), p) : FileKeys.newKey();
+                    boolean keep = head != null && !rekey.contains(p);
+                    byte[] key = keep ? unwrap(head.wrappedKey(), p) : FileKeys.newKey();
                     fileKeysByPath.put(p, key);
-                    return head != null ? head.wrappedKey() : fileKeys.wrap(key);
+                    return keep ? head.wrappedKey() : fileKeys.wrap(key);
                 });
                 byte[] fileKey = fileKeysByPath.get(v.path());
                 // A path twice in one group (rare): the later version's parent is the earlier one, so wait for it.
@@ -454,6 +458,7 @@ public final class FileService {
             index.inTransaction(h -> {
                 index.insertPacks(h, packs, now);
                 index.insertAll(h, rows, now);
+                index.clearRekey(h, rekey);
                 return null;
             });
             List<VersionInfo> committed = rows.stream()

@@ -12,16 +12,17 @@ import java.util.TreeSet;
 
 /**
  * Typed, exact reading of the JSON this package signs: every field present, none unknown, each of its one type.
- * Lenient reading would let two peers see different rosters in the same signed bytes.
+ * Lenient reading would let two peers see different rosters in the same signed bytes. Also used for grants
+ * ({@code share}) and chat envelopes ({@code chat}); its failures are {@link FleetFormatException}s.
  */
-final class StrictJson {
+public final class StrictJson {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     private StrictJson() {
     }
 
-    static JsonNode parse(byte[] json) {
+    public static JsonNode parse(byte[] json) {
         try {
             return Json.mapper().readTree(json);
         } catch (IOException e) {
@@ -30,7 +31,7 @@ final class StrictJson {
     }
 
     /** RFC 8785 bytes of a tree this package built. */
-    static byte[] canonical(JsonNode node) {
+    public static byte[] canonical(JsonNode node) {
         try {
             return new JsonCanonicalizer(Json.mapper().writeValueAsString(node)).getEncodedUTF8();
         } catch (IOException e) {
@@ -39,7 +40,7 @@ final class StrictJson {
     }
 
     /** {@code node} as an object with exactly {@code fields}. */
-    static ObjectNode object(JsonNode node, String what, Set<String> fields) {
+    public static ObjectNode object(JsonNode node, String what, Set<String> fields) {
         if (node == null || !node.isObject()) {
             throw new FleetFormatException(what + " must be a JSON object");
         }
@@ -56,7 +57,7 @@ final class StrictJson {
         return (ObjectNode) node;
     }
 
-    static String text(JsonNode parent, String field) {
+    public static String text(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
         if (!n.isTextual()) {
             throw new FleetFormatException(field + " must be a string");
@@ -64,7 +65,7 @@ final class StrictJson {
         return n.textValue();
     }
 
-    static long integer(JsonNode parent, String field) {
+    public static long integer(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
             throw new FleetFormatException(field + " must be an integer");
@@ -72,7 +73,7 @@ final class StrictJson {
         return n.longValue();
     }
 
-    static boolean bool(JsonNode parent, String field) {
+    public static boolean bool(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
         if (!n.isBoolean()) {
             throw new FleetFormatException(field + " must be true or false");
@@ -80,7 +81,7 @@ final class StrictJson {
         return n.booleanValue();
     }
 
-    static JsonNode array(JsonNode parent, String field) {
+    public static JsonNode array(JsonNode parent, String field) {
         JsonNode n = parent.get(field);
         if (!n.isArray()) {
             throw new FleetFormatException(field + " must be an array");
@@ -89,7 +90,7 @@ final class StrictJson {
     }
 
     /** Unpadded base64url of exactly {@code length} bytes. */
-    static byte[] bytes(JsonNode parent, String field, int length) {
+    public static byte[] bytes(JsonNode parent, String field, int length) {
         String text = text(parent, field);
         byte[] value;
         try {
@@ -104,7 +105,7 @@ final class StrictJson {
         return value;
     }
 
-    static String b64(byte[] bytes) {
+    public static String b64(byte[] bytes) {
         return B64.encodeToString(bytes);
     }
 }

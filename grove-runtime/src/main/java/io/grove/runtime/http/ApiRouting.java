@@ -108,6 +108,11 @@ public final class ApiRouting {
             // The HTTP side of /api/v1/events explains refused upgrades; it reads the port from each request.
             routing.register(EventsService.PATH, new EventsService(f.network().events(), web, services.apiToken(),
                     () -> -1, Clock.systemUTC()).fallback());
+            ShareApiService sharing = new ShareApiService(f.network().shares(), f.network().chat(),
+                    new PeersView(f.network()), Clock.systemUTC());
+            routing.register("/api/v1/shares", sharing.shares());
+            routing.register("/api/v1/feed", sharing.feed());
+            routing.register("/api/v1/chat", sharing.chat());
         });
         routing.register("/api/v1/qr", new QrService());
         routing.any("/api/*", (req, res) -> Responses.problem(res, Problem.of(404, "not-found", "Not found",

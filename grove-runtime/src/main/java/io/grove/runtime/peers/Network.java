@@ -8,6 +8,7 @@ import io.grove.runtime.audit.AuditOperation;
 import io.grove.runtime.audit.AuditPolicy;
 import io.grove.runtime.bounty.BountyOperation;
 import io.grove.runtime.bounty.Ledger;
+import io.grove.runtime.chat.Chat;
 import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.db.Database;
@@ -30,6 +31,7 @@ import io.grove.runtime.replication.ReplicationSettings;
 import io.grove.runtime.replication.Replicator;
 import io.grove.runtime.routes.RouteBook;
 import io.grove.runtime.routes.RouteSettings;
+import io.grove.runtime.share.Shares;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -60,10 +62,12 @@ public final class Network implements AutoCloseable {
     private final RemoteChunks remoteChunks;
     private final AtomicReference<List<String>> ownRoutes;
     private final List<String> advertise;
+    private final Shares shares;
+    private final Chat chat;
 
     private Network(RosterBook roster, PeerStack stack, Map<String, Transport> transports, Peers peers,
                     RosterGossip gossip, FleetService fleet, Replicator replicator, EventBus events,
-                    AtomicReference<List<String>> ownRoutes, List<String> advertise) {
+                    AtomicReference<List<String>> ownRoutes, List<String> advertise, Shares shares, Chat chat) {
         this.roster = roster;
         this.stack = stack;
         this.transports = transports;
@@ -75,12 +79,15 @@ public final class Network implements AutoCloseable {
         this.remoteChunks = new RemoteChunks(replicator.placement(), roster, peers, replicator.store());
         this.ownRoutes = ownRoutes;
         this.advertise = advertise;
+        this.shares = shares;
+        this.chat = chat;
     }
 
     /**
      * Wires the fleet for a cell.
      *
      * @param config the configuration root ({@code peer.advertise}, {@code fleet.gossip-interval},
+     *               {@code chat.retry-interval},
      *               {@code peer.timeout})
      */
     public static Network create(CellKeys keys, String label, Database db, ChunkStore store,
@@ -103,6 +110,12 @@ public final class Network implements AutoCloseable {
         Ledger ledger = new Ledger(db, keys);
         extra.add(new AuditOperation(store));
         extra.add(new BountyOperation(ledger, clock));
+        AtomicReference<Peers> peersRef = new AtomicReference<>();
+        Shares shares = new Shares(db, keys, roster, store, peersRef::get, events, clock);
+        Chat chat = new Chat(db, keys, roster, peersRef::get, events, clock,
+                config.duration("chat.retry-interval").orElse(Duration.ofSeconds(10)));
+        extra.addAll(shares.operations());
+        extra.add(chat.operation());
         PeerStack stack = PeerStack.of(keys, roster, rosterSource, store, new SqliteManifestStore(db, clock), clock,
                 (sender, hello) -> {
                     RosterGossip g = gossipRef.get();
@@ -123,6 +136,7 @@ public final class Network implements AutoCloseable {
         RouteBook routes = new RouteBook(db, client, transports, roster, keys.cellId(), clock,
                 RouteSettings.from(config.node("routes")));
         Peers peers = new Peers(keys.cellId(), transports, types, client, ownRoutes::get, routes);
+        peersRef.set(peers);
         Duration interval = config.duration("fleet.gossip-interval").orElse(Duration.ofSeconds(30));
         if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
             throw new ConfigException(
@@ -134,7 +148,7 @@ public final class Network implements AutoCloseable {
         Replicator replicator = new Replicator(placement, roster, peers, store, db, ReplicationSettings.from(config),
                 audits, ledger, events, clock);
         return new Network(roster, stack, transports, peers, gossip, fleet, replicator, events, ownRoutes,
-                config.list("peer.advertise"));
+                config.list("peer.advertise"), shares, chat);
     }
 
     /** The peer protocol, for the peer socket. */
@@ -164,6 +178,16 @@ public final class Network implements AutoCloseable {
         return events;
     }
 
+    /** Read grants, made and received (docs/sharing.md). */
+    public Shares shares() {
+        return shares;
+    }
+
+    /** Chat with the other cells of the fleet. */
+    public Chat chat() {
+        return chat;
+    }
+
     /** The opp sync loop and placement of this cell's data. */
     public Replicator replicator() {
         return replicator;
@@ -190,11 +214,13 @@ public final class Network implements AutoCloseable {
         gossip.start();
         peers.routes().start();
         replicator.start();
+        chat.start();
         LOG.log(System.Logger.Level.INFO, "peer routes advertised: {0}; transports: {1}", routes, transports.keySet());
     }
 
     @Override
     public void close() {
+        chat.close();
         replicator.close();
         gossip.close();
         peers.routes().close();
