@@ -9,7 +9,6 @@ import io.grove.runtime.fleet.Member;
 import io.grove.runtime.fleet.Role;
 import io.grove.runtime.fleet.RosterParameters;
 import io.grove.runtime.fleet.SignedRoster;
-import io.grove.runtime.json.Json;
 import io.grove.runtime.peers.FleetService;
 import io.grove.runtime.peers.PeersView;
 import io.helidon.webserver.http.HttpRules;
@@ -18,12 +17,10 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The fleet over REST: {@code GET/POST /api/v1/fleet}, {@code POST /api/v1/fleet/invites},
@@ -63,8 +60,8 @@ final class FleetApiService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        JsonNode body = body(req);
-        String name = text(body, "name").orElse("Grove fleet");
+        JsonNode body = JsonBodies.object(req, MAX_BODY, "fleet requests");
+        String name = JsonBodies.text(body, "name").orElse("Grove fleet");
         RosterParameters defaults = RosterParameters.DEFAULTS;
         int factor = body.has("replicationFactor") ? integer(body, "replicationFactor") : defaults.replicationFactor();
         RosterParameters parameters = parameters(factor, defaults);
@@ -73,20 +70,20 @@ final class FleetApiService {
     }
 
     private void invite(ServerRequest req, ServerResponse res) {
-        JsonNode body = body(req);
-        Role role = switch (text(body, "role").orElse("member").toLowerCase(Locale.ROOT)) {
+        JsonNode body = JsonBodies.object(req, MAX_BODY, "fleet requests");
+        Role role = switch (JsonBodies.text(body, "role").orElse("member").toLowerCase(Locale.ROOT)) {
             case "member" -> Role.MEMBER;
             case "friend" -> Role.FRIEND;
-            default -> throw bad("role is \"member\" or \"friend\"");
+            default -> throw JsonBodies.bad("role is \"member\" or \"friend\"");
         };
         Duration ttl;
         try {
-            ttl = ConfigValues.duration("expires", text(body, "expires").orElse("24h"));
+            ttl = ConfigValues.duration("expires", JsonBodies.text(body, "expires").orElse("24h"));
         } catch (RuntimeException e) {
-            throw bad("expires is a duration such as 30m, 24h or 7d");
+            throw JsonBodies.bad("expires is a duration such as 30m, 24h or 7d");
         }
         if (ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(Duration.ofDays(30)) > 0) {
-            throw bad("an invite lasts from 1 minute to 30 days");
+            throw JsonBodies.bad("an invite lasts from 1 minute to 30 days");
         }
         Invite invite = guarded(() -> fleet.invite(role, ttl));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -99,7 +96,7 @@ final class FleetApiService {
     }
 
     private void join(ServerRequest req, ServerResponse res) {
-        String code = text(body(req), "code").orElseThrow(() -> bad("the body needs \"code\": the invite code"));
+        String code = JsonBodies.text(JsonBodies.object(req, MAX_BODY, "fleet requests"), "code").orElseThrow(() -> JsonBodies.bad("the body needs \"code\": the invite code"));
         SignedRoster joined;
         try {
             joined = guarded(() -> {
@@ -137,7 +134,7 @@ final class FleetApiService {
         } catch (IllegalStateException e) {
             throw new ProblemException(Problem.of(409, "fleet-conflict", "Not possible now", e.getMessage()));
         } catch (IllegalArgumentException e) {
-            throw bad(e.getMessage());
+            throw JsonBodies.bad(e.getMessage());
         }
     }
 
@@ -145,57 +142,20 @@ final class FleetApiService {
         try {
             return new RosterParameters(factor, defaults.syncInterval(), defaults.healingGrace());
         } catch (IllegalArgumentException e) {
-            throw bad(e.getMessage());
+            throw JsonBodies.bad(e.getMessage());
         }
     }
 
-    private static JsonNode body(ServerRequest req) {
-        byte[] bytes;
-        try (InputStream in = req.content().inputStream()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        } catch (IOException e) {
-            throw bad("the request body could not be read");
-        }
-        if (bytes.length > MAX_BODY) {
-            throw new ProblemException(Problem.of(413, "too-large", "Body too large",
-                    "fleet requests carry at most " + MAX_BODY + " bytes of JSON"));
-        }
-        if (bytes.length == 0) {
-            return Json.mapper().createObjectNode();
-        }
-        try {
-            JsonNode node = Json.mapper().readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw bad("the body is a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw bad("the body is not valid JSON");
-        }
-    }
 
-    private static Optional<String> text(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            throw bad(field + " is a string");
-        }
-        return Optional.of(value.textValue());
-    }
 
     private static int integer(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-            throw bad(field + " is an integer");
+            throw JsonBodies.bad(field + " is an integer");
         }
         return value.intValue();
     }
 
-    private static ProblemException bad(String detail) {
-        return new ProblemException(Problem.of(400, "bad-request", "Bad request", detail));
-    }
 
     private static void notAllowed(ServerRequest req, ServerResponse res) {
         throw new ProblemException(Problem.of(405, "method-not-allowed", "Method not allowed",

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.api.CellId;
 import io.grove.runtime.chat.Chat;
 import io.grove.runtime.config.ConfigValues;
-import io.grove.runtime.json.Json;
 import io.grove.runtime.peer.PeerCallException;
 import io.grove.runtime.peers.PeersView;
 import io.grove.runtime.share.ShareNotFoundException;
@@ -16,7 +15,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,21 +74,23 @@ final class ShareApiService {
     }
 
     private void share(ServerRequest req, ServerResponse res) {
-        JsonNode body = body(req);
-        String path = text(body, "path").orElseThrow(() -> bad("the body needs \"path\": the file to share"));
-        CellId with = cell(text(body, "with").orElseThrow(() -> bad("the body needs \"with\": the cell to share with")));
+        JsonNode body = JsonBodies.object(req, MAX_BODY, "share and chat requests");
+        String path = JsonBodies.text(body, "path")
+                .orElseThrow(() -> JsonBodies.bad("the body needs \"path\": the file to share"));
+        CellId with = cell(JsonBodies.text(body, "with")
+                .orElseThrow(() -> JsonBodies.bad("the body needs \"with\": the cell to share with")));
         boolean latest = !body.has("latest") || body.get("latest").asBoolean(true);
         Optional<Duration> ttl;
         try {
-            ttl = text(body, "expires").map(e -> ConfigValues.duration("expires", e));
+            ttl = JsonBodies.text(body, "expires").map(e -> ConfigValues.duration("expires", e));
         } catch (RuntimeException e) {
-            throw bad("expires is a duration such as 30m, 24h or 7d");
+            throw JsonBodies.bad("expires is a duration such as 30m, 24h or 7d");
         }
         Shares.Kept kept;
         try {
             kept = shares.share(path, with, latest, ttl);
         } catch (ShareRefusedException e) {
-            throw bad(e.getMessage());
+            throw JsonBodies.bad(e.getMessage());
         } catch (PeerCallException e) {
             throw new ProblemException(Problem.of(502, "share-refused-by-recipient", "The recipient refused the grant",
                     e.getMessage()));
@@ -150,14 +150,14 @@ final class ShareApiService {
             try {
                 peer = CellId.parse(named);
             } catch (IllegalArgumentException notAnId) {
-                throw bad(e.getMessage());
+                throw JsonBodies.bad(e.getMessage());
             }
         }
         long since;
         try {
             since = req.query().first("since").map(Long::parseLong).orElse(0L);
         } catch (NumberFormatException e) {
-            throw bad("since is a message id (a whole number)");
+            throw JsonBodies.bad("since is a message id (a whole number)");
         }
         List<Map<String, Object>> out = chat.conversation(peer, since, limit(req)).stream().map(Chat.Message::view).toList();
         Responses.json(res, 200, out);
@@ -165,12 +165,12 @@ final class ShareApiService {
 
     private void send(ServerRequest req, ServerResponse res) {
         CellId peer = cell(req.path().pathParameters().get("cell"));
-        String text = text(body(req), "text").orElseThrow(() -> bad("the body needs \"text\": the message"));
+        String text = JsonBodies.text(JsonBodies.object(req, MAX_BODY, "share and chat requests"), "text").orElseThrow(() -> JsonBodies.bad("the body needs \"text\": the message"));
         Chat.Message sent;
         try {
             sent = chat.send(peer, text);
         } catch (IllegalArgumentException e) {
-            throw bad(e.getMessage());
+            throw JsonBodies.bad(e.getMessage());
         }
         Responses.json(res, 201, sent.view());
     }
@@ -179,7 +179,7 @@ final class ShareApiService {
         try {
             return view.resolve(text);
         } catch (IllegalArgumentException e) {
-            throw bad(e.getMessage());
+            throw JsonBodies.bad(e.getMessage());
         }
     }
 
@@ -187,48 +187,14 @@ final class ShareApiService {
         try {
             int limit = req.query().first("limit").map(Integer::parseInt).orElse(100);
             if (limit < 1 || limit > MAX_LIST) {
-                throw bad("limit is 1 to " + MAX_LIST);
+                throw JsonBodies.bad("limit is 1 to " + MAX_LIST);
             }
             return limit;
         } catch (NumberFormatException e) {
-            throw bad("limit is a whole number");
+            throw JsonBodies.bad("limit is a whole number");
         }
     }
 
-    private static JsonNode body(ServerRequest req) {
-        byte[] bytes;
-        try (InputStream in = req.content().inputStream()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        } catch (IOException e) {
-            throw bad("the request body could not be read");
-        }
-        if (bytes.length > MAX_BODY) {
-            throw new ProblemException(Problem.of(413, "too-large", "Body too large",
-                    "share and chat requests carry at most " + MAX_BODY + " bytes of JSON"));
-        }
-        try {
-            JsonNode node = Json.mapper().readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw bad("the body is a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw bad("the body is not valid JSON");
-        }
-    }
 
-    private static Optional<String> text(JsonNode body, String field) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return Optional.empty();
-        }
-        if (!n.isTextual()) {
-            throw bad(field + " must be a string");
-        }
-        return Optional.of(n.textValue());
-    }
 
-    private static ProblemException bad(String detail) {
-        return new ProblemException(Problem.of(400, "bad-request", "Bad request", detail));
-    }
 }
