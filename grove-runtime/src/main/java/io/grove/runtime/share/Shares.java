@@ -19,6 +19,7 @@ import io.grove.runtime.manifest.Manifest;
 import io.grove.runtime.manifest.ManifestCodec;
 import io.grove.runtime.manifest.ManifestException;
 import io.grove.runtime.manifest.SealedManifest;
+import io.grove.runtime.peer.PeerCallException;
 import io.grove.runtime.peer.PeerOperation;
 import io.grove.runtime.peer.PeerRejection;
 import io.grove.runtime.peer.PeerReply;
@@ -54,6 +55,7 @@ public final class Shares {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
     /** The longest grant lifetime. */
     public static final Duration MAX_TTL = Duration.ofDays(3650);
+    private final Map<String, Known> lastOpened = new java.util.concurrent.ConcurrentHashMap<>();
     /** A manifest reply carries the sealed manifest in base64: bounded by the peer body limit. */
     private static final long MAX_MANIFEST_REPLY = PeerRequest.MAX_BODY_BYTES;
 
@@ -197,7 +199,14 @@ public final class Shares {
         Grant grant = kept.grant();
         Peers p = peers.get();
         byte[] ask = Json.mapper().writeValueAsBytes(new ShareMessages.GrantRef(id));
-        byte[] reply = p.call(grant.creator(), route -> p.client().call(route, "share.manifest", ask, MAX_MANIFEST_REPLY));
+        byte[] reply;
+        try {
+            reply = p.call(grant.creator(), route -> p.client().call(route, "share.manifest", ask, MAX_MANIFEST_REPLY));
+        } catch (PeerCallException e) {
+            throw e; // the owner answered and refused (revoked, expired): no other cell may override it
+        } catch (IOException e) {
+            return openFromHolders(grant, e);
+        }
         ShareMessages.ManifestReply answer;
         SealedManifest sealed;
         byte[] key;
@@ -220,6 +229,7 @@ public final class Shares {
             if (!manifest.path().equals(grant.path()) || manifest.tombstone()) {
                 throw new ShareRefusedException("the shared file " + grant.path() + " was deleted by its owner");
             }
+            lastOpened.put(id, new Known(answer.version(), grant.latest() ? key : grant.wrappedKey()));
             return new Opened(grant, answer.version(), manifest);
         } catch (AEADBadTagException | ManifestException e) {
             throw new ShareRefusedException("the shared file does not open with the grant's key: " + e.getMessage());
@@ -235,10 +245,103 @@ public final class Shares {
         Peers p = peers.get();
         for (ChunkEntry entry : opened.manifest().chunks()) {
             byte[] ask = Json.mapper().writeValueAsBytes(new ShareMessages.ChunkAsk(opened.grant().id(), entry.id().hex()));
-            byte[] sealed = p.call(opened.grant().creator(),
-                    route -> p.client().call(route, "share.chunk", ask, ChunkStore.MAX_CHUNK_BYTES));
+            byte[] sealed;
+            try {
+                sealed = p.call(opened.grant().creator(),
+                        route -> p.client().call(route, "share.chunk", ask, ChunkStore.MAX_CHUNK_BYTES));
+            } catch (PeerCallException e) {
+                throw e;
+            } catch (IOException e) {
+                sealed = fromHolders(opened.grant(), entry.id());
+            }
             out.write(ChunkOpener.open(entry.id(), entry.key(), sealed));
         }
+    }
+
+    /**
+     * The version and key box a received grant was last opened with (a "latest" grant follows the owner); what a
+     * read falls back to when the owner is offline. In memory: after a restart the grant's own version and key.
+     */
+    private record Known(String versionId, byte[] keyBox) {
+    }
+
+    /**
+     * Opens a shared file while its owner is unreachable: the sealed manifest of the newest version this cell knows
+     * the grant to cover, from any other cell that holds it (replicas hold the owner's sealed manifests). The bytes
+     * are checked against the version id, the manifest against the owner's signature, and only the key the grant
+     * (or the owner's last answer) gave this cell opens it — a holder learns nothing and can forge nothing.
+     */
+    private Opened openFromHolders(Grant grant, IOException ownerFailure) throws IOException {
+        Known known = lastOpened.getOrDefault(grant.id(), new Known(grant.versionId(), grant.wrappedKey()));
+        Peers p = peers.get();
+        Optional<byte[]> blob = Optional.empty();
+        for (CellId cell : holdersToAsk(grant)) {
+            try {
+                blob = p.call(cell, route -> p.client().pullManifest(route, known.versionId()));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "manifest {0} not from {1}: {2}", known.versionId(), cell.shortForm(), e);
+            }
+            if (blob.isPresent()) {
+                break;
+            }
+        }
+        if (blob.isEmpty()) {
+            throw new IOException("the owner " + grant.creator().shortForm() + " cannot be reached ("
+                    + ownerFailure.getMessage() + ") and no other cell holds the shared version", ownerFailure);
+        }
+        SealedManifest sealed = new SealedManifest(blob.get());
+        if (!sealed.id().hex().equals(known.versionId())) {
+            throw new ShareRefusedException("a holder answered with another manifest than the grant covers");
+        }
+        byte[] fileKey = null;
+        try {
+            fileKey = RecipientBox.open(keys.agreementPublicKey(), keys::agree, known.keyBox(),
+                    Grant.context(grant.id(), grant.creator(), grant.recipient()));
+            Manifest manifest = ManifestCodec.open(sealed, fileKey, cell -> roster.member(cell).map(Member::signingKey));
+            if (!manifest.path().equals(grant.path()) || manifest.tombstone() || !manifest.author().equals(grant.creator())) {
+                throw new ShareRefusedException("the held manifest is not the shared file");
+            }
+            LOG.log(System.Logger.Level.INFO, "owner {0} unreachable; reading grant {1} from other holders",
+                    grant.creator().shortForm(), grant.id());
+            return new Opened(grant, known.versionId(), manifest);
+        } catch (AEADBadTagException | ManifestException e) {
+            throw new ShareRefusedException("the held manifest does not open with the grant's key: " + e.getMessage());
+        } finally {
+            if (fileKey != null) {
+                Arrays.fill(fileKey, (byte) 0);
+            }
+        }
+    }
+
+    /** A chunk of a shared file from any other cell that holds it, checked against its id as it streams. */
+    private byte[] fromHolders(Grant grant, ChunkId id) throws IOException {
+        Peers p = peers.get();
+        for (CellId cell : holdersToAsk(grant)) {
+            try {
+                Optional<byte[]> bytes = p.call(cell, route -> {
+                    Optional<io.grove.runtime.peer.VerifiedResponse> response = p.client().chunk(route, id);
+                    if (response.isEmpty()) {
+                        return Optional.<byte[]>empty();
+                    }
+                    try (io.grove.runtime.peer.VerifiedResponse r = response.get()) {
+                        return Optional.of(r.bytes());
+                    }
+                });
+                if (bytes.isPresent()) {
+                    return bytes.get();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "chunk {0} not from {1}: {2}", id.hex(), cell.shortForm(), e);
+            }
+        }
+        throw new IOException("no reachable cell holds chunk " + id.hex() + " of the shared file");
+    }
+
+    /** The members to ask for a shared file's bytes when its owner is away: everyone but the owner and this cell. */
+    private List<CellId> holdersToAsk(Grant grant) {
+        return roster.current().map(r -> r.roster().members().stream().map(Member::id)
+                        .filter(c -> !c.equals(grant.creator()) && !c.equals(keys.cellId())).limit(16).toList())
+                .orElse(List.of());
     }
 
     /** The peer operations of sharing: {@code share.grant}, {@code share.revoke}, {@code share.manifest}, {@code share.chunk}. */

@@ -117,6 +117,30 @@ class ShareTest {
     }
 
     @Test
+    void theFriendReadsTheSharedFileFromAThirdHolderWhileTheOwnerIsOffline() throws Exception {
+        byte[] content = random(600_000);
+        put(a, "docs/away.bin", content);
+        String grant = json(post(a, "/api/v1/shares", "{\"path\":\"docs/away.bin\",\"with\":\"" + id(b) + "\"}"), 201)
+                .get("id").asText();
+        assertThat(content(b, grant).body()).isEqualTo(content);
+        // Factor 2: the member C holds A's chunks and sealed manifest (the friend B holds nothing of A's).
+        eventually(() -> {
+            try {
+                JsonNode placement = json(a.send(a.request("/api/v1/placement").GET().build()), 200);
+                return placement.get(0).get("confirmed").asInt() == 2;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "A's file reaches its second copy on C");
+
+        a.close();
+        cells.remove(a);
+        HttpResponse<byte[]> away = content(b, grant);
+        assertThat(away.statusCode()).isEqualTo(200);
+        assertThat(away.body()).isEqualTo(content);
+    }
+
+    @Test
     void forgedTamperedMisaddressedAndExpiredGrantsAreRefusedAndChangeNothing() throws Exception {
         put(a, "secret.txt", "top".getBytes(StandardCharsets.UTF_8));
         long now = System.currentTimeMillis();
@@ -307,7 +331,7 @@ class ShareTest {
 
     private TestCell cell(String name) {
         TestCell cell = TestCell.start(dir.resolve(name), Map.of("fleet.gossip-interval", "200ms", "peer.timeout", "5s",
-                "cell.label", name));
+                "cell.label", name, "sync.interval", "500ms"));
         cells.add(cell);
         return cell;
     }
