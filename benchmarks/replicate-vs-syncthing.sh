@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Replication of one 1 GiB file between two cells on loopback (Grove: time from `grove put` on A until the file has
+# 2 counting copies, i.e. A's own and B's) against two Syncthing instances on loopback (time from copying the file
+# into A's shared folder until B's copy is complete and identical), run alternately. Then Grove's repair throughput:
+# a third cell joins, the holder B is stopped, and the time until the file is back at 2 copies.
+#
+#   benchmarks/replicate-vs-syncthing.sh [ROUNDS]      (default 2; needs root for apt-get when syncthing is missing)
+#
+# Prints Markdown table rows for docs/benchmarks.md. Everything listens on 127.0.0.1 only; Syncthing's global
+# discovery, relays, NAT traversal and usage reporting are off.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+ROUNDS=${1:-2}
+WORK=${BENCH_DIR:-/tmp/grove-repl-bench}
+SIZE=${BENCH_SIZE:-$((1 << 30))}
+
+if ! command -v syncthing >/dev/null; then
+    log "installing syncthing"
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq syncthing >&2
+fi
+JAVA_HOME=$(find_jdk); export JAVA_HOME
+dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
+if [ -z "$dist" ]; then
+    ensure_maven
+    mvn -B -q -DskipTests -pl distribution -am package >&2
+    dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
+fi
+GROVE="$PWD/$dist/bin/grove"
+mkdir -p "$WORK"
+if [ ! -f "$WORK/big.bin" ] || [ "$(stat -c %s "$WORK/big.bin")" != "$SIZE" ]; then
+    head -c "$SIZE" /dev/urandom > "$WORK/big.bin"
+fi
+EXPECTED=$(sha256sum "$WORK/big.bin" | cut -d' ' -f1)
+sync
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+api() { # api CELLDIR PATH
+    local url token
+    url=$(json 'd["apiUrl"]' < "$1/serve.json"); token=$(cat "$1/api.token")
+    curl -fsS -H "Authorization: Bearer $token" "$url$2"
+}
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+serve() { # serve DIR LABEL
+    rm -rf "$1"
+    "$GROVE" serve --dir "$1" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 --set cell.label="$2" \
+        --set transports.lan.enabled=false --set fleet.gossip-interval=1s --set sync.interval=2s \
+        --set healing.grace-period=10s --set routes.probe-interval=5s > "$1.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 600); do [ -f "$1/serve.json" ] && break; sleep 0.1; done
+}
+
+confirmed() { api "$1" /api/v1/placement | json 'd[0]["confirmed"] if d else 0'; }
+
+grove_round() {
+    local a="$WORK/g-a" b="$WORK/g-b" c="$WORK/g-c" t0 t1 t2 t3
+    serve "$a" a; serve "$b" b
+    "$GROVE" fleet create --dir "$a" > /dev/null
+    "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$b" > /dev/null
+    sleep 3 # routes measured, roster spread: as between cells that have been running
+    t0=$(now)
+    "$GROVE" put "$WORK/big.bin" --as big.bin --dir "$a" > /dev/null
+    t1=$(now)
+    until [ "$(confirmed "$a")" = 2 ]; do sleep 0.2; done
+    t2=$(now)
+    # Repair: a third cell joins, the holder stops; time until the file is back at 2 counting copies.
+    serve "$c" c
+    "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$c" > /dev/null
+    sleep 3
+    kill "$(json 'd["pid"]' < "$b/serve.json")"
+    t3=$(now)
+    until api "$a" /api/v1/placement | grep -q "$(json 'd["cellId"]' < "$c/serve.json")" \
+        && [ "$(confirmed "$a")" = 2 ]; do sleep 0.2; done
+    local t4; t4=$(now)
+    cleanup; PIDS=()
+    echo "$(elapsed "$t0" "$t1") $(elapsed "$t0" "$t2") $(elapsed "$t3" "$t4")"
+}
+
+st_config() { # st_config HOME PORT GUIPORT
+    syncthing generate --home="$1" > /dev/null 2>&1
+    python3 - "$1/config.xml" "$2" "$3" <<'PY'
+import re, sys
+path, port, gui = sys.argv[1], sys.argv[2], sys.argv[3]
+x = open(path).read()
+x = re.sub(r"<listenAddress>.*?</listenAddress>", "", x)
+x = x.replace("<options>", f"<options><listenAddress>tcp://127.0.0.1:{port}</listenAddress>", 1)
+for tag, value in [("globalAnnounceEnabled", "false"), ("localAnnounceEnabled", "false"), ("relaysEnabled", "false"),
+                   ("natEnabled", "false"), ("urAccepted", "-1"), ("autoUpgradeIntervalH", "0"),
+                   ("crashReportingEnabled", "false"), ("startBrowser", "false")]:
+    x = re.sub(f"<{tag}>.*?</{tag}>", f"<{tag}>{value}</{tag}>", x)
+x = re.sub(r"<address>127.0.0.1:\d+</address>", f"<address>127.0.0.1:{gui}</address>", x)
+open(path, "w").write(x)
+PY
+}
+
+st_round() {
+    local a="$WORK/s-a" b="$WORK/s-b" ida idb t0 t1
+    rm -rf "$a" "$b"; mkdir -p "$a/folder" "$b/folder"
+    st_config "$a/home" 22001 28384; st_config "$b/home" 22002 28385
+    ida=$(syncthing --home="$a/home" --device-id); idb=$(syncthing --home="$b/home" --device-id)
+    for side in a:$ida:$idb:22002 b:$idb:$ida:22001; do
+        IFS=: read -r name self peer port <<< "$side"
+        python3 - "$WORK/s-$name/home/config.xml" "$self" "$peer" "$port" "$WORK/s-$name/folder" <<'PY'
+import re, sys
+path, me, peer, port, folder = sys.argv[1:]
+x = open(path).read()
+x = re.sub(r"<folder id=\"default\".*?</folder>", "", x, flags=re.S)
+device = (f'<device id="{peer}" name="peer" compression="never" introducer="false"><address>tcp://127.0.0.1:{port}'
+          f'</address><autoAcceptFolders>false</autoAcceptFolders></device>')
+share = (f'<folder id="bench" label="bench" path="{folder}" type="sendreceive" rescanIntervalS="3600" '
+         f'fsWatcherEnabled="true" fsWatcherDelayS="1"><device id="{me}"></device><device id="{peer}"></device>'
+         f'<minDiskFree unit="%">0</minDiskFree></folder>')
+x = x.replace("</configuration>", share + device + "</configuration>")
+open(path, "w").write(x)
+PY
+    done
+    syncthing serve --home="$a/home" --no-browser --no-restart > "$a.log" 2>&1 & PIDS+=($!)
+    syncthing serve --home="$b/home" --no-browser --no-restart > "$b.log" 2>&1 & PIDS+=($!)
+    sleep 10 # both up and connected, as two instances that have been running
+    t0=$(now)
+    cp "$WORK/big.bin" "$a/folder/big.bin"
+    until [ -f "$b/folder/big.bin" ] && [ "$(stat -c %s "$b/folder/big.bin")" = "$SIZE" ]; do sleep 0.2; done
+    t1=$(now)
+    cleanup; PIDS=()
+    [ "$(sha256sum "$b/folder/big.bin" | cut -d' ' -f1)" = "$EXPECTED" ] || { log "syncthing copy differs"; exit 1; }
+    echo "$(elapsed "$t0" "$t1")"
+}
+
+echo "| round | grove put (s) | grove to factor 2 (s) | syncthing full copy (s) | grove repair after a loss (s) | load |"
+echo "|---|---|---|---|---|---|"
+for round in $(seq "$ROUNDS"); do
+    read -r put factor repair <<< "$(grove_round)"
+    st=$(st_round)
+    echo "| $round | $put | $factor | $st | $repair | $(cut -d' ' -f1-3 /proc/loadavg) |"
+done
