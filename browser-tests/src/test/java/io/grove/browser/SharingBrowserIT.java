@@ -2,7 +2,11 @@ package io.grove.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grove.api.ChunkId;
 import io.grove.runtime.Cell;
+import io.grove.runtime.audit.AuditResult;
+import io.grove.runtime.bounty.Ledger;
+import io.grove.runtime.bounty.SignedReceipt;
 import io.grove.runtime.cell.CellFolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +42,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -287,17 +292,47 @@ class SharingBrowserIT {
 
     @Test
     @Order(5)
-    void bountyShowsTheLedgerHonestly() throws IOException {
+    void bountyShowsTheLedgerOfBothCells() throws IOException {
         driver.findElement(By.linkText("Bounty")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("bounty-facts"), "Balance"));
-        JsonNode bounty = call(friend, "GET", "/bounty", null, 200);
         // A fresh fleet has no day of audited storage to settle: the view says so instead of showing made-up numbers.
-        assertThat(bounty.path("balance").asLong()).isZero();
+        assertThat(call(friend, "GET", "/bounty", null, 200).path("recent")).isEmpty();
         assertThat(driver.findElement(By.cssSelector("#bounty-facts .balance")).getText()).isEqualTo("0 credits");
-        assertThat(driver.findElement(By.id("bounty-peers-empty")).isDisplayed()).isEqualTo(bounty.path("peers").isEmpty());
-        assertThat(driver.findElement(By.id("bounty-receipts-empty")).isDisplayed()).isEqualTo(bounty.path("recent").isEmpty());
-        assertThat(driver.findElements(By.cssSelector("#bounty-peers tr"))).hasSize(bounty.path("peers").size());
-        shot("37-bounty");
+        assertThat(driver.findElement(By.id("bounty-peers-empty")).isDisplayed()).isTrue();
+        assertThat(driver.findElement(By.id("bounty-receipts-empty")).isDisplayed()).isTrue();
+        shot("37-bounty-empty");
+
+        // A day of 1 GiB held by the friend, proven by a passed audit, through the cells' own ledger tables: the owner
+        // signs the receipt (one credit), the friend stores it, as Replicator.settle and BountyOperation would.
+        Instant now = Instant.now();
+        Ledger ownerLedger = new Ledger(owner.storage().database(), owner.folder().keys());
+        ownerLedger.accrue(new AuditResult(ChunkId.of("%064x".formatted(42)), friend.id(), 1L << 30,
+                AuditResult.Outcome.PASSED, now.minus(Duration.ofHours(25)), now.minus(Duration.ofHours(1))));
+        List<SignedReceipt> receipts = ownerLedger.issue(now, Duration.ZERO);
+        assertThat(receipts).singleElement().satisfies(r -> assertThat(r.receipt().amount()).isEqualTo(1_000_000));
+        Ledger friendLedger = new Ledger(friend.storage().database(), friend.folder().keys());
+        assertThat(friendLedger.receive(receipts.getFirst(),
+                friend.roster().current().orElseThrow().roster().member(owner.id()).orElseThrow(), now)).isTrue();
+
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#bounty-facts .balance"), "1 credit"));
+        WebElement peer = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#bounty-peers tr[data-cell='" + owner.id().value() + "']")));
+        assertThat(peer.getText()).contains("Laptop").contains("1 credit").contains("0 credits");
+        WebElement receipt = driver.findElement(By.cssSelector("#bounty-receipts tr"));
+        assertThat(receipt.getText()).contains("earned").contains("Laptop").contains("1.0 GiB").contains("1 credit");
+        assertThat(driver.findElements(By.cssSelector("#bounty-chart svg rect"))).hasSize(2);
+        assertThat(driver.findElement(By.cssSelector("#bounty-chart svg title")).getAttribute("textContent"))
+                .contains("Laptop \u00b7 earned: 1 credit");
+        assertThat(driver.findElement(By.id("bounty-receipts-empty")).isDisplayed()).isFalse();
+        shot("38-bounty-earned");
+
+        driver.switchTo().window(ownerTab);
+        driver.findElement(By.linkText("Bounty")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#bounty-facts .balance"), "\u22121 credit"));
+        assertThat(driver.findElement(By.cssSelector("#bounty-receipts tr")).getText()).contains("spent").contains("Anna's Pi");
+        shot("39-bounty-spent");
+        driver.switchTo().window(friendTab);
     }
 
     @Test
@@ -320,7 +355,7 @@ class SharingBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Stopped sharing " + FILE));
         wait.until(d -> d.findElement(By.cssSelector("#share-rows tr[data-grant='" + grantId + "']")).getText().contains("revoked"));
         assertThat(driver.findElements(By.cssSelector("#share-rows tr[data-grant='" + grantId + "'] button"))).isEmpty();
-        shot("38-shares-revoked");
+        shot("3a-shares-revoked");
 
         driver.switchTo().window(friendTab);
         wait.until(d -> d.findElements(By.cssSelector("#feed-rows tr")).isEmpty());
@@ -330,7 +365,7 @@ class SharingBrowserIT {
                 + "/content")).header("Authorization", "Bearer " + friend.folder().apiToken()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(gone.statusCode()).isEqualTo(404);
-        shot("39-feed-revoked");
+        shot("3b-feed-revoked");
     }
 
     @Test

@@ -1051,6 +1051,7 @@ async function loadFeed() {
                         text: "Preview"}))));
         }));
         $("feed-empty").hidden = grants.length > 0;
+        $("feed-rows").closest("table").hidden = grants.length === 0;
     } catch (e) {
         handle(e);
     }
@@ -1124,6 +1125,7 @@ async function loadShares() {
                     text: "Revoke", onclick: () => revokeShare(g)})));
         }));
         $("shares-empty").hidden = grants.length > 0;
+        $("share-rows").closest("table").hidden = grants.length === 0;
     } catch (e) {
         handle(e);
     }
@@ -1316,7 +1318,7 @@ function credits(micro) {
     const abs = Math.abs(micro);
     const whole = Math.floor(abs / 1e6);
     const fraction = String(abs % 1e6).padStart(6, "0").replace(/0+$/, "");
-    return sign + whole.toLocaleString() + (fraction ? "." + fraction : "") + " credits";
+    return sign + whole.toLocaleString() + (fraction ? "." + fraction : "") + (abs === 1e6 ? " credit" : " credits");
 }
 
 async function loadBounty() {
@@ -1337,6 +1339,7 @@ async function loadBounty() {
             el("td", {"data-label": "Spent", text: credits(p.spent)}),
             el("td", {"data-label": "Balance", class: p.balance < 0 ? "negative" : "", text: credits(p.balance)}))));
         $("bounty-peers-empty").hidden = bounty.peers.length > 0;
+        $("bounty-peers").closest("table").hidden = bounty.peers.length === 0;
         $("bounty-receipts").replaceChildren(...bounty.recent.map(r => {
             const receipt = (r.signed && r.signed.receipt) || {};
             const other = r.direction === "earned" ? receipt.payer : receipt.payee;
@@ -1351,6 +1354,7 @@ async function loadBounty() {
                 el("td", {"data-label": "Delivered", text: r.delivered ? "yes" : "not yet"}));
         }));
         $("bounty-receipts-empty").hidden = bounty.recent.length > 0;
+        $("bounty-receipts").closest("table").hidden = bounty.recent.length === 0;
     } catch (e) {
         handle(e);
     }
