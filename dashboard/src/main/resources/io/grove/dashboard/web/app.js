@@ -1221,7 +1221,7 @@ function renderUnread() {
 /** Reads the shown conversation after the last message held (or again from the oldest queued one), in bounded pages. */
 async function loadMessages() {
     if (!chat.cell) return;
-    if (chat.loading) return chat.loading.then(() => loadMessages());
+    if (chat.loading) return chat.loading.catch(() => null).then(() => loadMessages());
     const cell = chat.cell;
     chat.loading = (async () => {
         const queued = chat.messages.find(m => m.outgoing && !m.delivered);
