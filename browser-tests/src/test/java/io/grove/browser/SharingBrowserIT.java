@@ -213,9 +213,14 @@ class SharingBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Shared " + FILE + " with Anna's Pi."));
 
         driver.findElement(By.linkText("Shares")).click();
-        WebElement share = wait.until(d -> d.findElements(By.cssSelector("#share-rows tr")).stream().findFirst().orElse(null));
-        grantId = share.getAttribute("data-grant");
-        assertThat(share.getText()).contains(FILE).contains("Anna's Pi").contains("active").contains("follows new versions");
+        grantId = wait.until(d -> d.findElements(By.cssSelector("#share-rows tr")).stream().findFirst()
+                .map(r -> r.getAttribute("data-grant")).orElse(null));
+        // Views redraw on events while they are read: each check finds its row again (stale rows are retried).
+        wait.until(d -> {
+            String text = d.findElement(By.cssSelector("#share-rows tr[data-grant='" + grantId + "']")).getText();
+            return text.contains(FILE) && text.contains("Anna's Pi") && text.contains("active")
+                    && text.contains("follows new versions");
+        });
         assertThat(driver.findElement(By.id("shares-empty")).isDisplayed()).isFalse();
         JsonNode grants = call(owner, "GET", "/shares", null, 200);
         assertThat(grants).hasSize(1);
@@ -228,12 +233,15 @@ class SharingBrowserIT {
     @Order(3)
     void friendsFeedShowsTheFileLiveAndDownloadsItByteIdentical() throws Exception {
         driver.switchTo().window(friendTab);
-        WebElement row = wait.until(d -> feedRow(grantId));
+        wait.until(d -> feedRow(grantId));
         assertThat(js("return window.groveNoReload")).isEqualTo(7L);
-        assertThat(row.getText()).contains(FILE).contains("Laptop");
+        wait.until(d -> feedRow(grantId).getText().contains(FILE) && feedRow(grantId).getText().contains("Laptop"));
         assertThat(driver.findElement(By.id("feed-empty")).isDisplayed()).isFalse();
 
-        row.findElement(By.cssSelector("button[aria-label='Preview report.txt']")).click();
+        wait.until(d -> {
+            feedRow(grantId).findElement(By.cssSelector("button[aria-label='Preview report.txt']")).click();
+            return true;
+        });
         WebElement preview = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#feed-detail pre.preview")));
         String shown = (String) js("return arguments[0].textContent", preview);
         assertThat(shown).hasSize(65536).isEqualTo(new String(content, 0, 65536, StandardCharsets.UTF_8));
@@ -241,7 +249,10 @@ class SharingBrowserIT {
         shot("33-feed-preview");
         driver.findElement(By.id("feed-detail-close")).click();
 
-        feedRow(grantId).findElement(By.linkText("Download")).click();
+        wait.until(d -> {
+            feedRow(grantId).findElement(By.linkText("Download")).click();
+            return true;
+        });
         Path downloaded = downloads.resolve("report.txt");
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!(Files.exists(downloaded) && Files.size(downloaded) == content.length) && System.nanoTime() < deadline) {
@@ -316,11 +327,15 @@ class SharingBrowserIT {
 
         driver.navigate().refresh();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#bounty-facts .balance"), "1 credit"));
-        WebElement peer = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                By.cssSelector("#bounty-peers tr[data-cell='" + owner.id().value() + "']")));
-        assertThat(peer.getText()).contains("Laptop").contains("1 credit").contains("0 credits");
-        WebElement receipt = driver.findElement(By.cssSelector("#bounty-receipts tr"));
-        assertThat(receipt.getText()).contains("earned").contains("Laptop").contains("1.0 GiB").contains("1 credit");
+        wait.until(d -> {
+            String peer = d.findElement(By.cssSelector("#bounty-peers tr[data-cell='" + owner.id().value() + "']")).getText();
+            return peer.contains("Laptop") && peer.contains("1 credit") && peer.contains("0 credits");
+        });
+        wait.until(d -> {
+            String receipt = d.findElement(By.cssSelector("#bounty-receipts tr")).getText();
+            return receipt.contains("earned") && receipt.contains("Laptop") && receipt.contains("1.0 GiB")
+                    && receipt.contains("1 credit");
+        });
         assertThat(driver.findElements(By.cssSelector("#bounty-chart svg rect"))).hasSize(2);
         assertThat(driver.findElement(By.cssSelector("#bounty-chart svg title")).getAttribute("textContent"))
                 .contains("Laptop \u00b7 earned: 1 credit");
@@ -330,7 +345,8 @@ class SharingBrowserIT {
         driver.switchTo().window(ownerTab);
         driver.findElement(By.linkText("Bounty")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#bounty-facts .balance"), "\u22121 credit"));
-        assertThat(driver.findElement(By.cssSelector("#bounty-receipts tr")).getText()).contains("spent").contains("Anna's Pi");
+        wait.until(d -> d.findElement(By.cssSelector("#bounty-receipts tr")).getText().contains("spent")
+                && d.findElement(By.cssSelector("#bounty-receipts tr")).getText().contains("Anna's Pi"));
         shot("39-bounty-spent");
         driver.switchTo().window(friendTab);
     }

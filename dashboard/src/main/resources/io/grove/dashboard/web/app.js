@@ -1184,6 +1184,7 @@ function leaveChat() {
     chat.lastId = 0;
     chat.loading = null;
     $("chat-messages").replaceChildren();
+    delete $("chat-messages").dataset.scrolled;
 }
 
 /** After a roster change: the conversation list follows the fleet's members. */
@@ -1254,16 +1255,36 @@ function mergeMessages(list) {
     if (chat.messages.length > 0) chat.lastId = Math.max(chat.lastId, chat.messages[chat.messages.length - 1].id);
 }
 
-function renderMessages(truncated) {
-    const list = $("chat-messages");
-    const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 20;
-    list.replaceChildren(...chat.messages.map(m => el("li", {class: "message " + (m.outgoing ? "outgoing" : "incoming"),
-            "data-id": m.id},
+function messageItem(m) {
+    return el("li", {class: "message " + (m.outgoing ? "outgoing" : "incoming"), "data-id": m.id},
         el("p", {class: "text", text: m.text}),
         el("p", {class: "meta"}, el("span", {class: "visually-hidden", text: m.outgoing ? "You: " : cellName(m.from) + ": "}),
             el("time", {datetime: m.sentAt, text: humanTime(m.sentAt)}),
-            m.outgoing ? el("span", {class: "delivery " + (m.delivered ? "delivered" : "queued"),
-                text: m.delivered ? " · delivered" : " · queued"}) : null))));
+            m.outgoing ? el("span", {class: "delivery", text: ""}) : null));
+}
+
+/**
+ * Draws the conversation by message id: items already shown stay (only their queued/delivered mark changes), new
+ * ones are appended, so a screen reader announces only what is new (aria-relevant="additions").
+ */
+function renderMessages(truncated) {
+    const list = $("chat-messages");
+    const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 20;
+    const shown = new Map([...list.children].map(li => [li.dataset.id, li]));
+    const keep = new Set(chat.messages.map(m => String(m.id)));
+    for (const [id, li] of shown) if (!keep.has(id)) li.remove();
+    for (const m of chat.messages) {
+        let li = shown.get(String(m.id));
+        if (!li) {
+            li = messageItem(m);
+            list.append(li);
+        }
+        const mark = li.querySelector(".delivery");
+        if (mark) {
+            mark.className = "delivery " + (m.delivered ? "delivered" : "queued");
+            mark.textContent = m.delivered ? " \u00b7 delivered" : " \u00b7 queued";
+        }
+    }
     $("chat-empty").hidden = chat.messages.length > 0;
     $("chat-more").hidden = !truncated && chat.messages.length < CHAT_SHOWN;
     $("chat-more").textContent = "Only the newest " + chat.messages.length + " messages are shown.";
