@@ -177,8 +177,8 @@ class DashboardBrowserIT {
     void uploadsAFileAndSeesItListed() throws Exception {
         Path hello = write("v1", "hello.txt", "Hello Grove, version one\n".getBytes(StandardCharsets.UTF_8));
         driver.findElement(By.id("upload-input")).sendKeys(hello.toString());
-        WebElement row = row("hello.txt");
-        assertThat(row.findElement(By.className("file-name")).getText()).isEqualTo("hello.txt");
+        // The list is drawn after the upload and again on its file.version event: a row may be replaced while read.
+        wait.until(d -> row("hello.txt").findElement(By.className("file-name")).getText().equals("hello.txt"));
         assertThat(apiBytes("/api/v1/files/hello.txt")).isEqualTo(Files.readAllBytes(hello));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Uploaded 1 file."));
     }
@@ -221,7 +221,7 @@ class DashboardBrowserIT {
     @Test
     @Order(5)
     void downloadsAFileByteIdentical() throws Exception {
-        row("random.bin").findElement(By.linkText("Download")).click();
+        clickIn("random.bin", By.linkText("Download"));
         Path downloaded = downloads.resolve("random.bin");
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!(Files.exists(downloaded) && Files.size(downloaded) == randomBytes.length) && System.nanoTime() < deadline) {
@@ -234,11 +234,11 @@ class DashboardBrowserIT {
     @Test
     @Order(6)
     void previewsTextAndImages() throws IOException {
-        row("hello.txt").findElement(By.xpath(".//button[text()='Preview']")).click();
+        clickIn("hello.txt", By.xpath(".//button[text()='Preview']"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#detail-body pre"),
                 "Hello Grove, version one"));
         shot("04-preview-text");
-        row("photo.png").findElement(By.xpath(".//button[text()='Preview']")).click();
+        clickIn("photo.png", By.xpath(".//button[text()='Preview']"));
         WebElement image = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#detail-body img")));
         wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return arguments[0].naturalWidth", image))
                 .intValue() == 64);
@@ -253,7 +253,7 @@ class DashboardBrowserIT {
         driver.findElement(By.id("upload-input")).sendKeys(second.toString());
         wait.until(d -> apiText("/api/v1/files/hello.txt").contains("version two"));
 
-        row("hello.txt").findElement(By.xpath(".//button[text()='History']")).click();
+        clickIn("hello.txt", By.xpath(".//button[text()='History']"));
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#history-rows tr"), 2));
         List<WebElement> versions = driver.findElements(By.cssSelector("#history-rows tr"));
         assertThat(versions.get(0).getText()).contains("(current)");
@@ -300,7 +300,7 @@ class DashboardBrowserIT {
     @Test
     @Order(10)
     void deletesAFile() throws Exception {
-        row("photo.png").findElement(By.xpath(".//button[text()='Delete']")).click();
+        clickIn("photo.png", By.xpath(".//button[text()='Delete']"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(d -> d.findElements(By.cssSelector("#file-rows tr.file")).stream()
                 .noneMatch(r -> "photo.png".equals(r.getAttribute("data-path"))));
@@ -420,6 +420,14 @@ class DashboardBrowserIT {
     private Path write(String folder, String name, byte[] content) throws IOException {
         Path dir = Files.createDirectories(work.resolve("local").resolve(folder));
         return Files.write(dir.resolve(name), content);
+    }
+
+    /** Clicks an element of a file's row, finding the row again if a live redraw replaced it meanwhile. */
+    private void clickIn(String path, By by) {
+        wait.until(d -> {
+            row(path).findElement(by).click();
+            return true;
+        });
     }
 
     /** The row of the file at {@code path} in the folder shown, once it is there. */

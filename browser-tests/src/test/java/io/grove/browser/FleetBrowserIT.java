@@ -175,15 +175,15 @@ class FleetBrowserIT {
         driver.findElement(By.cssSelector("#fleet-join-form button[type=submit]")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Joined the fleet"));
         wait.until(d -> fleetRows().size() == 2);
-        assertThat(rowOf(leader).getText()).contains("Laptop").contains("leader");
-        assertThat(rowOf(joiner).findElement(By.className("cell-name")).getText()).isEqualTo(HOSTILE_LABEL);
+        // The view redraws on roster events while it is read: each check finds its row again (stale rows are retried).
+        wait.until(d -> rowOf(leader).getText().contains("Laptop") && rowOf(leader).getText().contains("leader"));
+        wait.until(d -> rowOf(joiner).findElement(By.className("cell-name")).getText().equals(HOSTILE_LABEL));
         shot("22-fleet-joined");
 
         driver.switchTo().window(leaderTab);
         wait.until(d -> fleetRows().size() == 2);
         assertThat(((JavascriptExecutor) driver).executeScript("return window.groveNoReload")).isEqualTo(42L);
-        WebElement row = rowOf(joiner);
-        assertThat(row.findElement(By.className("cell-name")).getText()).isEqualTo(HOSTILE_LABEL);
+        wait.until(d -> rowOf(joiner).findElement(By.className("cell-name")).getText().equals(HOSTILE_LABEL));
         assertThat(driver.findElements(By.cssSelector("#fleet-rows img"))).isEmpty();
         assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         // The joiner answers the leader's probes: its status turns up, with a measured route.
@@ -194,9 +194,9 @@ class FleetBrowserIT {
     @Test
     @Order(3)
     void leaderMarksAFavourite() throws IOException {
-        WebElement toggle = rowOf(joiner).findElement(By.xpath(".//button[text()='Make favourite']"));
-        assertThat(toggle.getAttribute("aria-pressed")).isEqualTo("false");
-        toggle.click();
+        wait.until(d -> "false".equals(rowOf(joiner).findElement(By.xpath(".//button[text()='Make favourite']"))
+                .getAttribute("aria-pressed")));
+        clickIn(joiner, By.xpath(".//button[text()='Make favourite']"));
         wait.until(d -> rowOf(joiner).findElements(By.xpath(".//button[@aria-pressed='true']")).size() == 1);
         assertThat(leader.roster().current().orElseThrow().roster().member(joiner.id()).orElseThrow().favourite()).isTrue();
     }
@@ -209,18 +209,20 @@ class FleetBrowserIT {
                 .PUT(HttpRequest.BodyPublishers.ofString("an oak, drawn in text")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(201);
         driver.findElement(By.linkText("Health")).click();
-        WebElement row = wait.until(d -> d.findElements(By.cssSelector("#health-files tr")).stream()
-                .filter(r -> "photos/tree.txt".equals(r.getAttribute("data-path"))).findFirst().orElse(null));
-        assertThat(row.findElement(By.className("copies")).getText()).endsWith("of 2");
+        // The view redraws on every sync.round event: each check reads the page afresh (stale elements are retried).
+        wait.until(d -> d.findElements(By.cssSelector("#health-files tr[data-path='photos/tree.txt'] .copies")).stream()
+                .anyMatch(c -> c.getText().endsWith("of 2")));
         // Sync rounds every 500 ms push the file to the joiner; the view follows from the sync.round events.
         new WebDriverWait(driver, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class)
                 .until(d -> d.findElements(By.cssSelector("#health-files tr[data-path='photos/tree.txt'] .copies")).stream()
                         .anyMatch(c -> c.getText().equals("2 of 2")));
-        WebElement done = driver.findElement(By.cssSelector("#health-files tr[data-path='photos/tree.txt']"));
-        assertThat(done.getText()).contains("Laptop (this cell)").contains(HOSTILE_LABEL);
-        assertThat(driver.findElement(By.id("health-folders")).getText()).contains("photos");
-        assertThat(driver.findElement(By.cssSelector("#health-donut svg title")).getAttribute("textContent"))
-                .contains("1 files fully replicated");
+        wait.until(d -> {
+            String done = d.findElement(By.cssSelector("#health-files tr[data-path='photos/tree.txt']")).getText();
+            return done.contains("Laptop (this cell)") && done.contains(HOSTILE_LABEL);
+        });
+        wait.until(d -> d.findElement(By.id("health-folders")).getText().contains("photos"));
+        wait.until(d -> d.findElement(By.cssSelector("#health-donut svg title")).getAttribute("textContent")
+                .contains("1 files fully replicated"));
         assertThat(driver.findElements(By.cssSelector("#health-cells svg rect"))).hasSize(2);
         assertThat(driver.findElements(By.cssSelector("#view-health img"))).isEmpty();
         shot("24-health");
@@ -230,10 +232,10 @@ class FleetBrowserIT {
     @Order(5)
     void leaderRevokesTheSecondCellAfterConfirming() throws IOException {
         driver.findElement(By.linkText("Fleet")).click();
-        rowOf(joiner).findElement(By.xpath(".//button[text()='Revoke']")).click();
+        clickIn(joiner, By.xpath(".//button[text()='Revoke']"));
         wait.until(ExpectedConditions.alertIsPresent()).dismiss();
         assertThat(fleetRows()).hasSize(2);
-        rowOf(joiner).findElement(By.xpath(".//button[text()='Revoke']")).click();
+        clickIn(joiner, By.xpath(".//button[text()='Revoke']"));
         wait.until(ExpectedConditions.alertIsPresent()).accept();
         wait.until(d -> fleetRows().size() == 1);
         assertThat(leader.roster().current().orElseThrow().roster().member(joiner.id())).isEmpty();
@@ -276,6 +278,14 @@ class FleetBrowserIT {
 
     private List<WebElement> fleetRows() {
         return driver.findElements(By.cssSelector("#fleet-rows tr"));
+    }
+
+    /** Clicks in a cell's row, finding the row again if a live redraw replaced it meanwhile. */
+    private void clickIn(Cell cell, By by) {
+        wait.until(d -> {
+            rowOf(cell).findElement(by).click();
+            return true;
+        });
     }
 
     private WebElement rowOf(Cell cell) {

@@ -9,6 +9,10 @@ const PREVIEW_BYTES = 65536;
 const PARALLEL_UPLOADS = 2;
 
 const state = {csrf: null, folder: "", entries: [], view: null, fleet: null};
+const CHAT_PAGE = 1000; // messages per GET /chat/{cell} page
+const CHAT_SHOWN = 500; // the newest messages a conversation keeps on the page
+const CHAT_RECHECK_MS = 5000; // while a sent message is queued, its state is re-read this often
+const chat = {cell: null, messages: [], lastId: 0, unread: new Map(), recheck: null, loading: null};
 
 // ---------- small helpers ----------
 
@@ -122,6 +126,9 @@ async function start() {
 
 function showOnly(id) {
     disconnectEvents();
+    leaveChat();
+    chat.unread.clear();
+    renderUnread();
     for (const section of ["setup", "login"]) $(section).hidden = section !== id;
     for (const view of document.querySelectorAll(".view")) view.hidden = true;
     $("nav").hidden = true;
@@ -212,6 +219,15 @@ function bindForms() {
     });
     $("detail-close").addEventListener("click", closeDetail);
     bindFleetForms();
+    $("feed-detail-close").addEventListener("click", closeFeedDetail);
+    $("chat-form").addEventListener("submit", sendChat);
+    $("chat-text").addEventListener("keydown", event => {
+        // Enter sends, Shift+Enter starts a new line (as in most chat programs).
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            $("chat-form").requestSubmit();
+        }
+    });
     window.addEventListener("hashchange", () => {
         if (state.csrf) route();
     });
@@ -233,7 +249,8 @@ function handle(e) {
 function route() {
     const hash = decodeURIComponent(location.hash.slice(1));
     const [view, ...rest] = hash.split(":");
-    const name = ["files", "fleet", "health", "stats", "plugins", "settings"].includes(view) ? view : "files";
+    const name = ["files", "feed", "shares", "chat", "fleet", "health", "bounty", "stats", "plugins", "settings"]
+        .includes(view) ? view : "files";
     for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + name;
     for (const link of document.querySelectorAll("#nav a")) {
         if (link.dataset.view === name) link.setAttribute("aria-current", "page");
@@ -241,10 +258,20 @@ function route() {
     }
     state.view = name;
     clearError();
+    if (name !== "chat") leaveChat();
     if (name === "files") {
         state.folder = rest.join(":");
         closeDetail();
         loadFiles();
+    } else if (name === "feed") {
+        closeFeedDetail();
+        loadFeed();
+    } else if (name === "shares") {
+        loadShares();
+    } else if (name === "chat") {
+        openChat(rest.join(":"));
+    } else if (name === "bounty") {
+        loadBounty();
     } else if (name === "fleet") {
         loadFleet();
     } else if (name === "health") {
@@ -343,6 +370,8 @@ function renderFiles(folders, entries) {
                     text: "Preview"}),
                 el("button", {type: "button", "aria-label": "History of " + name, onclick: () => history(file.path),
                     text: "History"}),
+                el("button", {type: "button", "aria-label": "Share " + name, onclick: () => shareForm(file.path),
+                    text: "Share"}),
                 el("button", {type: "button", class: "danger", "aria-label": "Delete " + name,
                     onclick: () => remove(file.path), text: "Delete"})))));
     }
@@ -576,6 +605,10 @@ const VIEW_EVENTS = {
     fleet: ["fleet.", "peer."],
     health: ["sync.", "fleet.", "file.", "peer."],
     stats: ["file.", "sync."],
+    feed: ["share.", "fleet."],
+    shares: ["share.", "fleet."],
+    chat: ["fleet."],
+    bounty: ["sync.", "fleet."],
 };
 const live = {socket: null, seq: null, delay: 1000, timer: null, redraw: null};
 
@@ -601,10 +634,13 @@ function connectEvents() {
             const missed = live.seq !== null && (Boolean(frame.data && frame.data.gap) || frame.seq !== live.seq);
             live.seq = frame.seq;
             if (missed) redrawSoon();
+            if (missed && state.view === "chat") loadMessages();
             return;
         }
         const gap = live.seq !== null && frame.seq > live.seq + 1;
         live.seq = Math.max(live.seq || 0, frame.seq);
+        if (frame.type === "chat.message") chatArrived(frame.data);
+        else if (gap && state.view === "chat") loadMessages();
         const wanted = VIEW_EVENTS[state.view] || [];
         if (gap || wanted.some(prefix => frame.type.startsWith(prefix))) redrawSoon();
     });
@@ -643,6 +679,10 @@ function redrawSoon() {
         else if (state.view === "fleet") loadFleet();
         else if (state.view === "health") loadHealth();
         else if (state.view === "stats") loadStats();
+        else if (state.view === "feed" && $("feed-detail").hidden) loadFeed();
+        else if (state.view === "shares") loadShares();
+        else if (state.view === "chat") refreshChatCells();
+        else if (state.view === "bounty") loadBounty();
     }, 300);
 }
 
@@ -919,6 +959,426 @@ function bars(rows, format) {
         svg.append(text);
     });
     return svg;
+}
+
+// ---------- sharing: the Share form (Files), Feed and Shares ----------
+
+/** A grant's expiry for people. */
+function expiry(iso) {
+    return iso ? humanTime(iso) : "never";
+}
+
+/** The members and friends a file can be shared with: every other cell of the current roster. */
+function shareTargets(fleet) {
+    return (fleet.members || []).filter(m => !m.self && m.role !== "revoked");
+}
+
+async function shareForm(path) {
+    const name = path.split("/").pop();
+    const body = openDetail("Share " + name);
+    try {
+        const fleet = await getJson("/fleet");
+        state.fleet = fleet;
+        const targets = fleet.inFleet ? shareTargets(fleet) : [];
+        if (targets.length === 0) {
+            body.append(el("p", {text: fleet.inFleet
+                ? "No other cell is in the fleet yet: invite a member or a friend in Fleet first."
+                : "This cell is in no fleet: create or join one in Fleet, then invite the friend to share with."}),
+                el("a", {href: "#fleet", class: "button", text: "Open Fleet"}));
+            return;
+        }
+        const select = el("select", {id: "share-with", required: true},
+            ...targets.map(m => el("option", {value: m.id, text: (m.label || m.shortId) + " (" + m.role + ", "
+                + m.shortId + ")"})));
+        const expires = el("select", {id: "share-expires"},
+            el("option", {value: "", text: "Never"}), el("option", {value: "1h", text: "1 hour"}),
+            el("option", {value: "24h", text: "24 hours"}), el("option", {value: "7d", text: "7 days", selected: true}),
+            el("option", {value: "30d", text: "30 days"}), el("option", {value: "365d", text: "1 year"}));
+        const latest = el("input", {id: "share-latest", type: "checkbox", checked: true});
+        const form = el("form", {id: "share-form"},
+            el("p", {}, "Share ", el("strong", {class: "name", text: path}),
+                " so that the chosen cell can read it. Its owner (this cell) keeps serving it until you revoke the share."),
+            el("label", {for: "share-with", text: "Share with"}), select,
+            el("label", {for: "share-expires", text: "Valid for"}), expires,
+            el("div", {class: "check"}, latest, el("label", {for: "share-latest",
+                text: "Follow new versions (otherwise only the current version)"})),
+            el("button", {type: "submit", text: "Share"}));
+        form.addEventListener("submit", async event => {
+            event.preventDefault();
+            clearError();
+            const submit = form.querySelector("button[type=submit]");
+            submit.disabled = true;
+            say("Sharing " + name + "\u2026");
+            try {
+                const request = {path, with: select.value, latest: latest.checked};
+                if (expires.value) request.expires = expires.value;
+                const grant = await (await api("POST", API + "/shares", {body: request})).json();
+                say("Shared " + grant.path + " with " + cellName(grant.to) + ".");
+                closeDetail();
+            } catch (e) {
+                say("");
+                handle(e);
+            } finally {
+                submit.disabled = false;
+            }
+        });
+        body.append(form);
+        select.focus();
+    } catch (e) {
+        handle(e);
+    }
+}
+
+function feedContent(grant) {
+    return API + "/feed/" + encodeURIComponent(grant.id) + "/content";
+}
+
+async function loadFeed() {
+    try {
+        const [fleet, grants] = await Promise.all([getJson("/fleet"), getJson("/feed?limit=1000")]);
+        state.fleet = fleet;
+        $("feed-rows").replaceChildren(...grants.map(g => {
+            const name = g.path.split("/").pop();
+            return el("tr", {"data-grant": g.id, class: g.status === "active" ? "" : "inactive"},
+                el("td", {"data-label": "File", class: "name"}, el("span", {class: "feed-path", text: g.path})),
+                el("td", {"data-label": "From", text: cellName(g.from)}),
+                el("td", {"data-label": "Shared", text: humanTime(g.createdAt)}),
+                el("td", {"data-label": "Expires", text: expiry(g.expiresAt)}),
+                el("td", {"data-label": "Actions"}, el("div", {class: "actions"},
+                    el("a", {href: feedContent(g), download: name, class: "button", "aria-label": "Download " + name,
+                        text: "Download"}),
+                    el("button", {type: "button", "aria-label": "Preview " + name, onclick: () => previewShared(g),
+                        text: "Preview"}))));
+        }));
+        $("feed-empty").hidden = grants.length > 0;
+        $("feed-rows").closest("table").hidden = grants.length === 0;
+    } catch (e) {
+        handle(e);
+    }
+}
+
+function closeFeedDetail() {
+    $("feed-detail").hidden = true;
+    $("feed-detail-body").replaceChildren();
+}
+
+/** Previews a shared file: its media type is known only from the owner's answer, so the body is read, then cut short. */
+async function previewShared(grant) {
+    const body = $("feed-detail-body");
+    $("feed-detail-title").textContent = "Preview of " + grant.path.split("/").pop();
+    body.replaceChildren(el("p", {text: "Reading from the owner\u2026"}));
+    $("feed-detail").hidden = false;
+    $("feed-detail-close").focus();
+    try {
+        const response = await api("GET", feedContent(grant));
+        const type = (response.headers.get("Content-Type") || "").split(";")[0].trim();
+        const size = Number(response.headers.get("Content-Length") || "0");
+        if (type.startsWith("image/")) {
+            await response.body.cancel();
+            body.replaceChildren(el("img", {src: feedContent(grant), alt: "Preview of " + grant.path, class: "preview"}));
+        } else if (isText(type)) {
+            const reader = response.body.getReader();
+            const parts = [];
+            let read = 0;
+            for (let i = 0; i < 10000 && read < PREVIEW_BYTES; i++) {
+                const {done, value} = await reader.read();
+                if (done) break;
+                parts.push(value);
+                read += value.length;
+            }
+            await reader.cancel();
+            const bytes = new Uint8Array(Math.min(read, PREVIEW_BYTES));
+            let at = 0;
+            for (const part of parts) {
+                const take = Math.min(part.length, bytes.length - at);
+                bytes.set(part.subarray(0, take), at);
+                at += take;
+            }
+            body.replaceChildren(el("pre", {class: "preview", text: new TextDecoder().decode(bytes)}));
+            if (size > PREVIEW_BYTES || read > PREVIEW_BYTES) body.append(el("p", {text: "Only the first 64 KiB are shown."}));
+        } else {
+            await response.body.cancel();
+            body.replaceChildren(el("p", {text: "No preview for " + (type || "this kind of file") + "; download it instead."}));
+        }
+    } catch (e) {
+        body.replaceChildren();
+        handle(e);
+        if (e.status === 404 || e.status === 403) loadFeed();
+    }
+}
+
+async function loadShares() {
+    try {
+        const [fleet, grants] = await Promise.all([getJson("/fleet"), getJson("/shares?limit=1000")]);
+        state.fleet = fleet;
+        $("share-rows").replaceChildren(...grants.map(g => {
+            const name = g.path.split("/").pop();
+            return el("tr", {"data-grant": g.id, class: g.status === "active" ? "" : "inactive"},
+                el("td", {"data-label": "File", class: "name", text: g.path}),
+                el("td", {"data-label": "With", text: cellName(g.to)}),
+                el("td", {"data-label": "Version", text: g.latest ? "follows new versions" : "this version only"}),
+                el("td", {"data-label": "Shared", text: humanTime(g.createdAt)}),
+                el("td", {"data-label": "Expires", text: expiry(g.expiresAt)}),
+                el("td", {"data-label": "Status", class: "share-status status-" + g.status, text: g.status}),
+                el("td", {"data-label": "Actions"}, g.status !== "active" ? null : el("button", {type: "button",
+                    class: "danger", "aria-label": "Revoke the share of " + name + " with " + cellName(g.to),
+                    text: "Revoke", onclick: () => revokeShare(g)})));
+        }));
+        $("shares-empty").hidden = grants.length > 0;
+        $("share-rows").closest("table").hidden = grants.length === 0;
+    } catch (e) {
+        handle(e);
+    }
+}
+
+async function revokeShare(grant) {
+    const who = cellName(grant.to);
+    if (!confirm("Stop sharing " + grant.path + " with " + who + "? It can no longer read the file, and future versions"
+        + " get a new key.")) {
+        return;
+    }
+    try {
+        const revoked = await (await api("DELETE", API + "/shares/" + encodeURIComponent(grant.id))).json();
+        say("Stopped sharing " + grant.path + " with " + who + (revoked.recipientTold
+            ? "." : "; it was unreachable and will learn it when it next asks for the file."));
+        await loadShares();
+    } catch (e) {
+        handle(e);
+    }
+}
+
+// ---------- chat ----------
+
+/** The other cells of the fleet, each a conversation; unread counts come from chat.message events. */
+async function openChat(cell) {
+    leaveChat();
+    try {
+        const fleet = await getJson("/fleet");
+        state.fleet = fleet;
+        const others = fleet.inFleet ? shareTargets(fleet) : [];
+        $("chat-summary").textContent = !fleet.inFleet
+            ? "This cell is in no fleet: chat is between cells of one fleet. Create or join one in Fleet."
+            : others.length === 0 ? "No other cell is in the fleet yet: invite one in Fleet to chat with it."
+                : "Messages are end-to-end encrypted between two cells; a message to a cell that is offline waits"
+                + " here (queued) and is delivered when it is back.";
+        const chosen = others.find(m => m.id === cell) || (others.length === 1 ? others[0] : null);
+        chat.cell = chosen ? chosen.id : null;
+        renderChatCells();
+        $("chat-conversation").hidden = !chosen;
+        if (chosen) {
+            $("conversation-title").textContent = "With " + cellName(chosen.id);
+            chat.unread.delete(chosen.id);
+            renderUnread();
+            await loadMessages();
+        }
+    } catch (e) {
+        handle(e);
+    }
+}
+
+function leaveChat() {
+    clearTimeout(chat.recheck);
+    chat.recheck = null;
+    chat.cell = null;
+    chat.messages = [];
+    chat.lastId = 0;
+    chat.loading = null;
+    $("chat-messages").replaceChildren();
+    delete $("chat-messages").dataset.scrolled;
+}
+
+/** After a roster change: the conversation list follows the fleet's members. */
+async function refreshChatCells() {
+    try {
+        state.fleet = await getJson("/fleet");
+        renderChatCells();
+    } catch (e) {
+        handle(e);
+    }
+}
+
+function renderChatCells() {
+    const members = state.fleet && state.fleet.inFleet ? shareTargets(state.fleet) : [];
+    $("chat-cells").replaceChildren(...members.map(m => {
+        const unread = chat.unread.get(m.id) || 0;
+        const name = m.label || m.shortId;
+        return el("li", {"data-cell": m.id},
+            el("a", {href: "#chat:" + encodeURIComponent(m.id), "aria-current": m.id === chat.cell ? "true" : null,
+                "aria-label": name + (unread > 0 ? ", " + unread + " new" : "")},
+                el("span", {class: "cell-name", text: name}), " ", el("span", {class: "mono cell-short", text: m.shortId}),
+                unread > 0 ? el("span", {class: "badge unread", text: String(unread)}) : null));
+    }));
+}
+
+function renderUnread() {
+    let total = 0;
+    for (const n of chat.unread.values()) total += n;
+    const link = $("chat-link");
+    link.textContent = total > 0 ? "Chat (" + total + ")" : "Chat";
+    if (total > 0) link.setAttribute("aria-label", "Chat, " + total + " new messages");
+    else link.removeAttribute("aria-label");
+}
+
+/** Reads the shown conversation after the last message held (or again from the oldest queued one), in bounded pages. */
+async function loadMessages() {
+    if (!chat.cell) return;
+    if (chat.loading) return chat.loading.catch(() => null).then(() => loadMessages());
+    const cell = chat.cell;
+    chat.loading = (async () => {
+        const queued = chat.messages.find(m => m.outgoing && !m.delivered);
+        let since = queued ? queued.id - 1 : chat.lastId;
+        let truncated = false;
+        for (let page = 0; page < 20; page++) {
+            const list = await getJson("/chat/" + encodeURIComponent(cell) + "?limit=" + CHAT_PAGE + "&since=" + since);
+            if (chat.cell !== cell) return;
+            mergeMessages(list);
+            if (list.length < CHAT_PAGE) break;
+            since = list[list.length - 1].id;
+            truncated = page === 19;
+        }
+        renderMessages(truncated);
+    })();
+    try {
+        await chat.loading;
+    } catch (e) {
+        handle(e);
+    } finally {
+        chat.loading = null;
+    }
+}
+
+function mergeMessages(list) {
+    const byId = new Map(chat.messages.map(m => [m.id, m]));
+    for (const m of list) byId.set(m.id, m);
+    chat.messages = [...byId.values()].sort((a, b) => a.id - b.id);
+    if (chat.messages.length > CHAT_SHOWN) chat.messages = chat.messages.slice(-CHAT_SHOWN);
+    if (chat.messages.length > 0) chat.lastId = Math.max(chat.lastId, chat.messages[chat.messages.length - 1].id);
+}
+
+function messageItem(m) {
+    return el("li", {class: "message " + (m.outgoing ? "outgoing" : "incoming"), "data-id": m.id},
+        el("p", {class: "text", text: m.text}),
+        el("p", {class: "meta"}, el("span", {class: "visually-hidden", text: m.outgoing ? "You: " : cellName(m.from) + ": "}),
+            el("time", {datetime: m.sentAt, text: humanTime(m.sentAt)}),
+            m.outgoing ? el("span", {class: "delivery", text: ""}) : null));
+}
+
+/**
+ * Draws the conversation by message id: items already shown stay (only their queued/delivered mark changes), new
+ * ones are appended, so a screen reader announces only what is new (aria-relevant="additions").
+ */
+function renderMessages(truncated) {
+    const list = $("chat-messages");
+    const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 20;
+    const shown = new Map([...list.children].map(li => [li.dataset.id, li]));
+    const keep = new Set(chat.messages.map(m => String(m.id)));
+    for (const [id, li] of shown) if (!keep.has(id)) li.remove();
+    for (const m of chat.messages) {
+        let li = shown.get(String(m.id));
+        if (!li) {
+            li = messageItem(m);
+            list.append(li);
+        }
+        const mark = li.querySelector(".delivery");
+        if (mark) {
+            mark.className = "delivery " + (m.delivered ? "delivered" : "queued");
+            mark.textContent = m.delivered ? " \u00b7 delivered" : " \u00b7 queued";
+        }
+    }
+    $("chat-empty").hidden = chat.messages.length > 0;
+    $("chat-more").hidden = !truncated && chat.messages.length < CHAT_SHOWN;
+    $("chat-more").textContent = "Only the newest " + chat.messages.length + " messages are shown.";
+    if (atBottom || list.dataset.scrolled !== "1") {
+        list.scrollTop = list.scrollHeight;
+        list.dataset.scrolled = "1";
+    }
+    // No event tells the sender that a queued message went out, so a queued one is looked at again after a while.
+    clearTimeout(chat.recheck);
+    chat.recheck = chat.messages.some(m => m.outgoing && !m.delivered)
+        ? setTimeout(() => loadMessages(), CHAT_RECHECK_MS) : null;
+}
+
+/** A chat.message event: reads the conversation shown, or counts the message as unread. */
+function chatArrived(message) {
+    if (!message || typeof message.from !== "string") return;
+    if (state.view === "chat" && chat.cell === message.from) {
+        loadMessages();
+        return;
+    }
+    chat.unread.set(message.from, Math.min(9999, (chat.unread.get(message.from) || 0) + 1));
+    renderUnread();
+    if (state.view === "chat") renderChatCells();
+}
+
+async function sendChat(event) {
+    event.preventDefault();
+    clearError();
+    const text = $("chat-text").value;
+    if (!chat.cell || text.trim() === "") return;
+    const submit = $("chat-form").querySelector("button[type=submit]");
+    submit.disabled = true;
+    try {
+        const sent = await (await api("POST", API + "/chat/" + encodeURIComponent(chat.cell), {body: {text}})).json();
+        $("chat-text").value = "";
+        mergeMessages([sent]);
+        renderMessages(false);
+        await loadMessages();
+    } catch (e) {
+        handle(e);
+    } finally {
+        submit.disabled = false;
+        $("chat-text").focus();
+    }
+}
+
+// ---------- bounty ----------
+
+/** Micro-credits as credits for people (exact: the amounts are integers). */
+function credits(micro) {
+    const sign = micro < 0 ? "\u2212" : "";
+    const abs = Math.abs(micro);
+    const whole = Math.floor(abs / 1e6);
+    const fraction = String(abs % 1e6).padStart(6, "0").replace(/0+$/, "");
+    return sign + whole.toLocaleString() + (fraction ? "." + fraction : "") + (abs === 1e6 ? " credit" : " credits");
+}
+
+async function loadBounty() {
+    try {
+        const [fleet, bounty] = await Promise.all([getJson("/fleet"), getJson("/bounty")]);
+        state.fleet = fleet;
+        const earned = bounty.peers.reduce((sum, p) => sum + p.earned, 0);
+        const spent = bounty.peers.reduce((sum, p) => sum + p.spent, 0);
+        $("bounty-facts").replaceChildren(...[["Balance", credits(bounty.balance)], ["Earned", credits(earned)],
+            ["Spent", credits(spent)], ["Peers with an account", String(bounty.peers.length)]]
+            .flatMap(([k, v]) => [el("dt", {text: k}), el("dd", {text: v, class: k === "Balance" ? "balance" : null})]));
+        $("bounty-figure").hidden = bounty.peers.length === 0;
+        $("bounty-chart").replaceChildren(bars(bounty.peers.flatMap(p => [[cellName(p.cell) + " \u00b7 earned", p.earned],
+            [cellName(p.cell) + " \u00b7 spent", p.spent]]), credits));
+        $("bounty-peers").replaceChildren(...bounty.peers.map(p => el("tr", {"data-cell": p.cell},
+            el("td", {"data-label": "Cell", class: "name", text: cellName(p.cell)}),
+            el("td", {"data-label": "Earned", text: credits(p.earned)}),
+            el("td", {"data-label": "Spent", text: credits(p.spent)}),
+            el("td", {"data-label": "Balance", class: p.balance < 0 ? "negative" : "", text: credits(p.balance)}))));
+        $("bounty-peers-empty").hidden = bounty.peers.length > 0;
+        $("bounty-peers").closest("table").hidden = bounty.peers.length === 0;
+        $("bounty-receipts").replaceChildren(...bounty.recent.map(r => {
+            const receipt = (r.signed && r.signed.receipt) || {};
+            const other = r.direction === "earned" ? receipt.payer : receipt.payee;
+            return el("tr", {},
+                el("td", {"data-label": "Stored", text: humanTime(r.storedAt)}),
+                el("td", {"data-label": "Direction", text: r.direction}),
+                el("td", {"data-label": "Cell", text: typeof other === "string" ? cellName(other) : "–"}),
+                el("td", {"data-label": "Period", text: humanTime(receipt.periodStart) + " \u2013 "
+                    + humanTime(receipt.periodEnd)}),
+                el("td", {"data-label": "Bytes held", text: humanBytes(receipt.bytes || 0)}),
+                el("td", {"data-label": "Amount", text: credits(receipt.amount || 0)}),
+                el("td", {"data-label": "Delivered", text: r.delivered ? "yes" : "not yet"}));
+        }));
+        $("bounty-receipts-empty").hidden = bounty.recent.length > 0;
+        $("bounty-receipts").closest("table").hidden = bounty.recent.length === 0;
+    } catch (e) {
+        handle(e);
+    }
 }
 
 start().catch(showError);
