@@ -71,7 +71,12 @@ public final class Replicator implements AutoCloseable {
     private static final int AUDITS_PER_ROUND = 200;
     /** Receipts cover at least this much time. */
     private static final Duration RECEIPT_PERIOD = Duration.ofDays(1);
-    /** Challenges kept per placed copy. */
+    /**
+     * Challenges made per copy at a time. Each costs a SHA-256 pass over the chunk, so pushing makes one (the push
+     * must not hash every byte four times) and later rounds make more when a copy's challenges run out.
+     */
+    private static final int CHALLENGES_ON_PUSH = 1;
+    /** Challenges made per copy when topping up. */
     private static final int CHALLENGES_PER_COPY = 3;
 
     private final Placement placement;
@@ -425,7 +430,7 @@ public final class Replicator implements AutoCloseable {
                 byte[] bytes = local(id).orElseThrow(() -> new IOException("chunk vanished: " + id.hex()));
                 peers.call(target, route -> peers.client().put(route, id, bytes.length, new ByteArrayInputStream(bytes)));
                 // Keep a few one-time challenges for this copy, made from the bytes now, for later audits.
-                audits.place(id, target, bytes.length, Challenge.create(bytes, CHALLENGES_PER_COPY), clock.instant());
+                audits.place(id, target, bytes.length, Challenge.create(bytes, CHALLENGES_ON_PUSH), clock.instant());
             } else {
                 Optional<byte[]> blob = db.jdbi().withHandle(h -> h.createQuery("SELECT blob FROM manifests WHERE id = ?")
                         .bind(0, item.id()).mapTo(byte[].class).findOne());
