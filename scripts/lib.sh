@@ -62,3 +62,16 @@ ensure_chromium() {
         return 1
     fi
 }
+
+# The LAN tests (transport-lan-mdns, distribution LanIT) build a two-host LAN from network namespaces with iproute2's
+# 'ip'; installs it with apt-get when missing (as root). Without it those tests are skipped, saying why.
+ensure_iproute2() {
+    if command -v ip >/dev/null || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ]; then
+        return 0
+    fi
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing iproute2 with apt-get (for the LAN discovery tests)"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2 >&2 || log "iproute2 not installed: LAN tests will be skipped"
+    fi
+}
