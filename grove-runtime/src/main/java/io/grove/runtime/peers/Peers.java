@@ -68,15 +68,7 @@ public final class Peers {
         return ownRoutes.get();
     }
 
-    /** The running transport of an id. */
-    public Optional<Transport> transport(String id) {
-        return Optional.ofNullable(transports.get(id));
-    }
 
-    /** Every running transport by id. */
-    public Map<String, Transport> transports() {
-        return Map.copyOf(transports);
-    }
 
     /**
      * Calls {@code call} on the best route to {@code peer}, trying the next when a route fails. A signed refusal

@@ -109,14 +109,14 @@ public final class Placement {
     }
 
     /**
-     * Forgets what {@code cell} was believed to hold but did not list in an inventory pass that started at
-     * {@code passStart}: it no longer has it.
+     * Forgets the chunks {@code cell} was believed to hold but did not list in an inventory pass that started at
+     * {@code passStart}: it no longer has them. (Manifests are not in inventories; their holdings stay.)
      *
      * @return how many holdings were dropped
      */
-    public int forgetUnconfirmedSince(CellId cell, long passStart) {
+    public int forgetUnlistedChunks(CellId cell, long passStart) {
         return db.jdbi().withHandle(h -> h.createUpdate(
-                        "DELETE FROM holdings WHERE cell_id = ? AND confirmed_at < ?")
+                        "DELETE FROM holdings WHERE cell_id = ? AND kind = 'c' AND confirmed_at < ?")
                 .bind(0, cell.value()).bind(1, passStart).execute());
     }
 

@@ -13,11 +13,8 @@ import io.grove.runtime.routes.PeerHealth;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -74,7 +71,9 @@ public final class RemoteChunks {
                         return Optional.of(r.bytes());
                     }
                 });
-                if (bytes.isPresent() && sha256(bytes.get()).equals(id.hex())) {
+                // PeerClient.chunk required the signed digest to be the id and the body was checked against it as it
+                // streamed: these bytes are the chunk.
+                if (bytes.isPresent()) {
                     if (replaceLocal) {
                         store.delete(id); // the local copy is damaged: the intact one replaces it
                     }
@@ -108,11 +107,4 @@ public final class RemoteChunks {
                 .mapToDouble(r -> r.score().getAsDouble()).min().orElse(Double.MAX_VALUE);
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -393,9 +393,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private int forgetUnlisted(CellId peer, long passStart) {
-        int dropped = db.jdbi().withHandle(h -> h.createUpdate(
-                        "DELETE FROM holdings WHERE cell_id = ? AND kind = 'c' AND confirmed_at < ?")
-                .bind(0, peer.value()).bind(1, passStart).execute());
+        int dropped = placement.forgetUnlistedChunks(peer, passStart);
         if (dropped > 0) {
             placement.event("lost", peer.shortForm() + " no longer lists " + dropped + " chunk(s); they will be copied again");
         }
