@@ -1,6 +1,7 @@
 package io.grove.runtime.audit;
 
 import io.grove.api.ChunkId;
+import io.grove.runtime.peer.PeerTesting;
 import io.grove.api.transport.Route;
 import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.db.Database;
@@ -41,7 +42,7 @@ class AuditOperationTest {
     final ManualClock clock = new ManualClock(Instant.now());
     FilesystemChunkStore storeB;
     WebServer serverB;
-    ReplTesting.HttpTransport http;
+    PeerTesting.HttpTransport http;
     PeerClient client;
     Route route;
     AuditBook book;
@@ -50,14 +51,14 @@ class AuditOperationTest {
 
     @BeforeEach
     void start() throws IOException {
-        a = ReplTesting.keys(tmp.resolve("a"));
-        b = ReplTesting.keys(tmp.resolve("b"));
-        ReplTesting.TestMembership roster = new ReplTesting.TestMembership().add(a).add(b);
+        a = PeerTesting.keys(tmp.resolve("a"));
+        b = PeerTesting.keys(tmp.resolve("b"));
+        PeerTesting.TestMembership roster = new PeerTesting.TestMembership().add(a).add(b);
         storeB = FilesystemChunkStore.open(tmp.resolve("b/chunks"), true);
         serverB = ReplTesting.serve(b, roster, clock, List.of(new AuditOperation(storeB)));
-        http = new ReplTesting.HttpTransport();
+        http = new PeerTesting.HttpTransport();
         client = PeerClient.of(new PeerSigner(a, roster, clock), Map.of("http", http), Duration.ofSeconds(20));
-        route = ReplTesting.HttpTransport.route(b.cellId(), serverB.port());
+        route = PeerTesting.HttpTransport.route(b.cellId(), serverB.port());
         book = new AuditBook(Database.open(tmp.resolve("a/grove.db")), AuditBookTest.POLICY);
         auditor = new Auditor(book, (holder, chunk, nonce) -> {
             try {
@@ -120,9 +121,9 @@ class AuditOperationTest {
     void aCellThatDoesNotServeAuditsIsUnansweredNotMissing() throws IOException {
         ChunkId id = placeOnB(AuditBookTest.bytes(1000, 4));
         serverB.stop();
-        ReplTesting.TestMembership roster = new ReplTesting.TestMembership().add(a).add(b);
+        PeerTesting.TestMembership roster = new PeerTesting.TestMembership().add(a).add(b);
         serverB = ReplTesting.serve(b, roster, clock, List.of());
-        route = ReplTesting.HttpTransport.route(b.cellId(), serverB.port());
+        route = PeerTesting.HttpTransport.route(b.cellId(), serverB.port());
         clock.advance(Duration.ofHours(2));
 
         assertThat(auditor.round(10)).singleElement().satisfies(r -> assertThat(r.outcome())

@@ -1,6 +1,7 @@
 package io.grove.runtime.bounty;
 
 import io.grove.api.transport.Route;
+import io.grove.runtime.peer.PeerTesting;
 import io.grove.runtime.audit.ReplTesting;
 import io.grove.runtime.cell.CellKeys;
 import io.grove.runtime.db.Database;
@@ -36,21 +37,21 @@ class BountyOperationTest {
     Ledger ledgerA;
     Ledger ledgerB;
     WebServer serverB;
-    ReplTesting.HttpTransport http;
-    ReplTesting.TestMembership roster;
+    PeerTesting.HttpTransport http;
+    PeerTesting.TestMembership roster;
     Route routeB;
 
     @BeforeEach
     void start() {
-        a = ReplTesting.keys(tmp.resolve("a"));
-        b = ReplTesting.keys(tmp.resolve("b"));
-        c = ReplTesting.keys(tmp.resolve("c"));
-        roster = new ReplTesting.TestMembership().add(a).add(b).add(c);
+        a = PeerTesting.keys(tmp.resolve("a"));
+        b = PeerTesting.keys(tmp.resolve("b"));
+        c = PeerTesting.keys(tmp.resolve("c"));
+        roster = new PeerTesting.TestMembership().add(a).add(b).add(c);
         ledgerA = new Ledger(Database.open(tmp.resolve("a.db")), a);
         ledgerB = new Ledger(Database.open(tmp.resolve("b.db")), b);
         serverB = ReplTesting.serve(b, roster, clock, List.of(new BountyOperation(ledgerB, clock)));
-        http = new ReplTesting.HttpTransport();
-        routeB = ReplTesting.HttpTransport.route(b.cellId(), serverB.port());
+        http = new PeerTesting.HttpTransport();
+        routeB = PeerTesting.HttpTransport.route(b.cellId(), serverB.port());
     }
 
     @AfterEach

@@ -2,6 +2,7 @@ package io.grove.runtime.bounty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.api.ChunkId;
+import io.grove.runtime.peer.PeerTesting;
 import io.grove.runtime.audit.AuditResult;
 import io.grove.runtime.audit.ReplTesting;
 import io.grove.runtime.cell.CellKeys;
@@ -32,14 +33,14 @@ class LedgerTest {
     CellKeys c;
     Ledger ledgerA;
     Ledger ledgerB;
-    ReplTesting.TestMembership roster;
+    PeerTesting.TestMembership roster;
 
     @BeforeEach
     void open() {
-        a = ReplTesting.keys(tmp.resolve("a"));
-        b = ReplTesting.keys(tmp.resolve("b"));
-        c = ReplTesting.keys(tmp.resolve("c"));
-        roster = new ReplTesting.TestMembership().add(a).add(b).add(c);
+        a = PeerTesting.keys(tmp.resolve("a"));
+        b = PeerTesting.keys(tmp.resolve("b"));
+        c = PeerTesting.keys(tmp.resolve("c"));
+        roster = new PeerTesting.TestMembership().add(a).add(b).add(c);
         ledgerA = new Ledger(Database.open(tmp.resolve("a.db")), a);
         ledgerB = new Ledger(Database.open(tmp.resolve("b.db")), b);
     }

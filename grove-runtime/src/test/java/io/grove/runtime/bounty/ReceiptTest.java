@@ -1,6 +1,7 @@
 package io.grove.runtime.bounty;
 
 import io.grove.runtime.audit.ReplTesting;
+import io.grove.runtime.peer.PeerTesting;
 import io.grove.runtime.cell.CellKeys;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ class ReceiptTest {
 
     @BeforeEach
     void keys() {
-        payer = ReplTesting.keys(tmp.resolve("payer"));
-        payee = ReplTesting.keys(tmp.resolve("payee"));
+        payer = PeerTesting.keys(tmp.resolve("payer"));
+        payee = PeerTesting.keys(tmp.resolve("payee"));
     }
 
     @Test

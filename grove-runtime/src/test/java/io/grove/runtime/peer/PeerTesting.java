@@ -25,12 +25,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Small test doubles at the true edges of the peer protocol: keys on disk, a roster, a clock, an HTTP carrier. */
-final class PeerTesting {
+public final class PeerTesting {
     private PeerTesting() {
     }
 
     /** Fresh keys of a new cell folder in {@code dir}. */
-    static CellKeys keys(Path dir) {
+    public static CellKeys keys(Path dir) {
         try {
             CellFolder folder = new CellFolder(dir);
             folder.init(Optional.empty());
@@ -40,21 +40,22 @@ final class PeerTesting {
         }
     }
 
-    static Member member(CellKeys keys) {
+    /** The roster entry of {@code keys}: a member, labelled with its short id. */
+    public static Member member(CellKeys keys) {
         return new Member(keys.cellId(), keys.signingPublicKey(), keys.agreementPublicKey(),
                 keys.cellId().shortForm(), Role.MEMBER, false);
     }
 
     /** A roster in memory, to add and revoke members. */
-    static final class TestMembership implements Membership {
+    public static final class TestMembership implements Membership {
         private final Map<CellId, Member> members = new ConcurrentHashMap<>();
 
-        TestMembership add(CellKeys keys) {
+        public TestMembership add(CellKeys keys) {
             members.put(keys.cellId(), PeerTesting.member(keys));
             return this;
         }
 
-        void revoke(CellId cell) {
+        public void revoke(CellId cell) {
             members.remove(cell);
         }
 
@@ -71,7 +72,7 @@ final class PeerTesting {
 
 
     /** The HTTP carrier the direct transport uses ({@link PeerHttp}), without the plugin's class loading. */
-    static final class HttpTransport implements Transport {
+    public static final class HttpTransport implements Transport {
         private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -94,7 +95,7 @@ final class PeerTesting {
             client.close();
         }
 
-        static Route route(CellId peer, int port) {
+        public static Route route(CellId peer, int port) {
             return new Route(peer, "http", URI.create("http://127.0.0.1:" + port));
         }
     }
