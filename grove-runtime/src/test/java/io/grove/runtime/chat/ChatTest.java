@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,11 +39,11 @@ class ChatTest {
     void messagesQueuedWhileThePeerIsAwayArriveOnceAndInOrderAfterItRestarts() throws Exception {
         TestCell a = cell("alpha");
         TestCell b = cell("beta");
-        json(post(a, "/api/v1/fleet", "{}"), 201);
+        json(a.postJson("/api/v1/fleet", "{}"), 201);
         join(a, b, "friend");
         eventually(() -> b.cell().roster().stamp().seq() >= 2, "b sees the roster");
 
-        JsonNode sent = json(post(a, "/api/v1/chat/" + id(b), "{\"text\":\"one\"}"), 201);
+        JsonNode sent = json(a.postJson("/api/v1/chat/" + id(b), "{\"text\":\"one\"}"), 201);
         assertThat(sent.get("delivered").asBoolean()).isTrue();
         assertThat(sent.get("seq").asLong()).isEqualTo(1);
         assertThat(texts(b, id(a), 0)).containsExactly("one");
@@ -54,7 +53,7 @@ class ChatTest {
         b.close();
         cells.remove(b);
         for (String text : List.of("two", "three", "four")) {
-            JsonNode queued = json(post(a, "/api/v1/chat/" + id(b), "{\"text\":\"" + text + "\"}"), 201);
+            JsonNode queued = json(a.postJson("/api/v1/chat/" + id(b), "{\"text\":\"" + text + "\"}"), 201);
             assertThat(queued.get("delivered").asBoolean()).isFalse();
         }
         assertThat(a.cell().network().chat().queued()).isEqualTo(3);
@@ -66,7 +65,7 @@ class ChatTest {
         assertThat(texts(back, id(a), 0)).containsExactly("one", "two", "three", "four");
 
         // b answers; a sees the conversation in order with the since cursor.
-        json(post(back, "/api/v1/chat/" + id(a), "{\"text\":\"welcome back\"}"), 201);
+        json(back.postJson("/api/v1/chat/" + id(a), "{\"text\":\"welcome back\"}"), 201);
         JsonNode conversation = json(a.send(a.request("/api/v1/chat/" + id(back)).GET().build()), 200);
         assertThat(conversation).hasSize(5);
         long fourth = conversation.get(3).get("id").asLong();
@@ -79,11 +78,11 @@ class ChatTest {
         TestCell a = cell("alpha");
         TestCell b = cell("beta");
         TestCell c = cell("gamma");
-        json(post(a, "/api/v1/fleet", "{}"), 201);
+        json(a.postJson("/api/v1/fleet", "{}"), 201);
         join(a, b, "friend");
         join(a, c, "member");
         eventually(() -> b.cell().roster().stamp().seq() >= 3 && c.cell().roster().stamp().seq() >= 3, "full roster");
-        json(post(a, "/api/v1/chat/" + id(b), "{\"text\":\"hello\"}"), 201);
+        json(a.postJson("/api/v1/chat/" + id(b), "{\"text\":\"hello\"}"), 201);
         byte[] envelope = a.cell().storage().database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT envelope FROM chat_messages WHERE seq = 1").mapTo(byte[].class).one());
 
@@ -121,8 +120,8 @@ class ChatTest {
         assertThatThrownBy(() -> call(c, b, fromC.encode()))
                 .isInstanceOfSatisfying(PeerCallException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThat(texts(b, id(c), 0)).isEmpty();
-        assertThat(post(a, "/api/v1/chat/" + id(b), "{\"text\":\"\"}").statusCode()).isEqualTo(400);
-        assertThat(post(a, "/api/v1/chat/" + id(b), "{\"text\":\"" + "x".repeat(ChatEnvelope.MAX_TEXT_BYTES + 1) + "\"}")
+        assertThat(a.postJson("/api/v1/chat/" + id(b), "{\"text\":\"\"}").statusCode()).isEqualTo(400);
+        assertThat(a.postJson("/api/v1/chat/" + id(b), "{\"text\":\"" + "x".repeat(ChatEnvelope.MAX_TEXT_BYTES + 1) + "\"}")
                 .statusCode()).isEqualTo(400);
     }
 
@@ -152,8 +151,8 @@ class ChatTest {
     }
 
     private static void join(TestCell leader, TestCell cell, String role) throws Exception {
-        String code = json(post(leader, "/api/v1/fleet/invites", "{\"role\":\"" + role + "\"}"), 201).get("code").asText();
-        json(post(cell, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}"), 200);
+        String code = json(leader.postJson("/api/v1/fleet/invites", "{\"role\":\"" + role + "\"}"), 201).get("code").asText();
+        json(cell.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}"), 200);
     }
 
     private static String id(TestCell cell) {
@@ -161,19 +160,9 @@ class ChatTest {
     }
 
     static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        TestCell.eventually(Duration.ofSeconds(30), condition, what);
     }
 
-    private static HttpResponse<String> post(TestCell cell, String path, String json) throws Exception {
-        return cell.send(cell.request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
 
     private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

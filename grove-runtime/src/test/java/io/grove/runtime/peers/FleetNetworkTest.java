@@ -48,7 +48,7 @@ class FleetNetworkTest {
         TestCell a = cell("alpha");
         TestCell b = cell("beta");
         TestCell c = cell("gamma");
-        JsonNode created = json(post(a, "/api/v1/fleet", "{\"name\":\"home\"}"), 201);
+        JsonNode created = json(a.postJson("/api/v1/fleet", "{\"name\":\"home\"}"), 201);
         assertThat(created.get("isLeader").asBoolean()).isTrue();
         assertThat(created.get("name").asText()).isEqualTo("home");
 
@@ -91,7 +91,7 @@ class FleetNetworkTest {
     @Test
     void fiveCellsAllConvergeOnTheLastRosterAndFavouritesSpread() throws Exception {
         TestCell leader = cell("one");
-        json(post(leader, "/api/v1/fleet", "{}"), 201);
+        json(leader.postJson("/api/v1/fleet", "{}"), 201);
         List<TestCell> others = new ArrayList<>();
         for (String name : List.of("two", "three", "four", "five")) {
             TestCell cell = cell(name);
@@ -117,25 +117,25 @@ class FleetNetworkTest {
         TestCell b = cell("beta");
         TestCell c = cell("gamma");
         TestCell other = cell("other");
-        json(post(a, "/api/v1/fleet", "{}"), 201);
-        json(post(other, "/api/v1/fleet", "{}"), 201);
+        json(a.postJson("/api/v1/fleet", "{}"), 201);
+        json(other.postJson("/api/v1/fleet", "{}"), 201);
         String code = invite(a, "member");
         join(b, code);
-        HttpResponse<String> reused = post(c, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}");
+        HttpResponse<String> reused = c.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}");
         assertThat(reused.statusCode()).isEqualTo(403);
         assertThat(reused.body()).contains("already used");
         assertThat(json(c.send(c.request("/api/v1/fleet").GET().build()), 200).get("inFleet").asBoolean()).isFalse();
 
-        HttpResponse<String> garbled = post(c, "/api/v1/fleet/join", "{\"code\":\"" + code.substring(0, 40) + "X\"}");
+        HttpResponse<String> garbled = c.postJson("/api/v1/fleet/join", "{\"code\":\"" + code.substring(0, 40) + "X\"}");
         assertThat(garbled.statusCode()).isEqualTo(400);
         // A cell already in a fleet cannot join another.
-        HttpResponse<String> twice = post(other, "/api/v1/fleet/join", "{\"code\":\"" + invite(a, "friend") + "\"}");
+        HttpResponse<String> twice = other.postJson("/api/v1/fleet/join", "{\"code\":\"" + invite(a, "friend") + "\"}");
         assertThat(twice.statusCode()).isEqualTo(409);
         // Only the leader invites.
-        assertThat(post(b, "/api/v1/fleet/invites", "{}").statusCode()).isEqualTo(409);
-        assertThat(post(a, "/api/v1/fleet/invites", "{\"role\":\"admin\"}").statusCode()).isEqualTo(400);
-        assertThat(post(a, "/api/v1/fleet/invites", "{\"expires\":\"90d\"}").statusCode()).isEqualTo(400);
-        assertThat(post(a, "/api/v1/fleet", "not json").statusCode()).isIn(400, 409);
+        assertThat(b.postJson("/api/v1/fleet/invites", "{}").statusCode()).isEqualTo(409);
+        assertThat(a.postJson("/api/v1/fleet/invites", "{\"role\":\"admin\"}").statusCode()).isEqualTo(400);
+        assertThat(a.postJson("/api/v1/fleet/invites", "{\"expires\":\"90d\"}").statusCode()).isEqualTo(400);
+        assertThat(a.postJson("/api/v1/fleet", "not json").statusCode()).isIn(400, 409);
         assertThat(json(a.send(a.request("/api/v1/fleet").GET().build()), 200).get("seq").asLong()).isEqualTo(2);
     }
 
@@ -146,12 +146,12 @@ class FleetNetworkTest {
     }
 
     private static String invite(TestCell leader, String role) throws Exception {
-        return json(post(leader, "/api/v1/fleet/invites", "{\"role\":\"" + role + "\",\"expires\":\"1h\"}"), 201)
+        return json(leader.postJson("/api/v1/fleet/invites", "{\"role\":\"" + role + "\",\"expires\":\"1h\"}"), 201)
                 .get("code").asText();
     }
 
     private static void join(TestCell cell, String code) throws Exception {
-        JsonNode joined = json(post(cell, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}"), 200);
+        JsonNode joined = json(cell.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}"), 200);
         assertThat(joined.get("inFleet").asBoolean()).isTrue();
     }
 
@@ -161,19 +161,9 @@ class FleetNetworkTest {
     }
 
     static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        TestCell.eventually(Duration.ofSeconds(20), condition, what);
     }
 
-    private static HttpResponse<String> post(TestCell cell, String path, String json) throws Exception {
-        return cell.send(cell.request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
 
     private static JsonNode json(HttpResponse<String> response, int status) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

@@ -57,10 +57,10 @@ class ReplicationTest {
         TestCell a = cell("a");
         TestCell b = cell("b");
         TestCell c = cell("c");
-        assertThat(post(a, "/api/v1/fleet", "{\"name\":\"repl\"}").statusCode()).isEqualTo(201);
+        assertThat(a.postJson("/api/v1/fleet", "{\"name\":\"repl\"}").statusCode()).isEqualTo(201);
         for (TestCell joiner : List.of(b, c)) {
-            String code = Json.mapper().readTree(post(a, "/api/v1/fleet/invites", "{}").body()).get("code").asText();
-            assertThat(post(joiner, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
+            String code = Json.mapper().readTree(a.postJson("/api/v1/fleet/invites", "{}").body()).get("code").asText();
+            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
         }
         byte[] content = new byte[3 << 20];
         new Random(7).nextBytes(content);
@@ -104,10 +104,10 @@ class ReplicationTest {
         TestCell a = cell("a", audited);
         TestCell b = cell("b", audited);
         TestCell c = cell("c", audited);
-        assertThat(post(a, "/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
+        assertThat(a.postJson("/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
         for (TestCell joiner : List.of(b, c)) {
-            String code = Json.mapper().readTree(post(a, "/api/v1/fleet/invites", "{}").body()).get("code").asText();
-            assertThat(post(joiner, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
+            String code = Json.mapper().readTree(a.postJson("/api/v1/fleet/invites", "{}").body()).get("code").asText();
+            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
         }
         byte[] content = new byte[1 << 20];
         new Random(11).nextBytes(content);
@@ -141,10 +141,10 @@ class ReplicationTest {
         TestCell a = cell("a", three);
         TestCell b = cell("b", three);
         TestCell c = cell("c", three);
-        assertThat(post(a, "/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
+        assertThat(a.postJson("/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
         for (TestCell joiner : List.of(b, c)) {
-            String code = Json.mapper().readTree(post(a, "/api/v1/fleet/invites", "{}").body()).get("code").asText();
-            assertThat(post(joiner, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
+            String code = Json.mapper().readTree(a.postJson("/api/v1/fleet/invites", "{}").body()).get("code").asText();
+            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
         }
         byte[] content = new byte[2 << 20];
         new Random(5).nextBytes(content);
@@ -225,8 +225,4 @@ class ReplicationTest {
         throw new AssertionError("timed out waiting until " + what + "; placement: " + last + "; sync: " + status(cell));
     }
 
-    private static HttpResponse<String> post(TestCell cell, String path, String json) throws Exception {
-        return cell.send(cell.request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
 }

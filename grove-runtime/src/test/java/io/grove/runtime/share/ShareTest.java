@@ -48,7 +48,7 @@ class ShareTest {
         a = cell("alpha");
         b = cell("beta");
         c = cell("gamma");
-        json(post(a, "/api/v1/fleet", "{\"name\":\"share\"}"), 201);
+        json(a.postJson("/api/v1/fleet", "{\"name\":\"share\"}"), 201);
         join(b, invite("friend"));
         join(c, invite("member"));
         for (TestCell cell : List.of(a, b, c)) {
@@ -65,7 +65,7 @@ class ShareTest {
     void friendReadsTheSharedFileFollowsNewVersionsAndLosesItOnRevocationWhileTheNextVersionIsReKeyed() throws Exception {
         byte[] v1 = random(700_000);
         put(a, "docs/plan.bin", v1);
-        JsonNode share = json(post(a, "/api/v1/shares", "{\"path\":\"docs/plan.bin\",\"with\":\"" + id(b)
+        JsonNode share = json(a.postJson("/api/v1/shares", "{\"path\":\"docs/plan.bin\",\"with\":\"" + id(b)
                 + "\",\"expires\":\"7d\"}"), 201);
         String grant = share.get("id").asText();
         assertThat(share.get("status").asText()).isEqualTo("active");
@@ -120,7 +120,7 @@ class ShareTest {
     void theFriendReadsTheSharedFileFromAThirdHolderWhileTheOwnerIsOffline() throws Exception {
         byte[] content = random(600_000);
         put(a, "docs/away.bin", content);
-        String grant = json(post(a, "/api/v1/shares", "{\"path\":\"docs/away.bin\",\"with\":\"" + id(b) + "\"}"), 201)
+        String grant = json(a.postJson("/api/v1/shares", "{\"path\":\"docs/away.bin\",\"with\":\"" + id(b) + "\"}"), 201)
                 .get("id").asText();
         assertThat(content(b, grant).body()).isEqualTo(content);
         // Factor 2: the member C holds A's chunks and sealed manifest (the friend B holds nothing of A's).
@@ -181,7 +181,7 @@ class ShareTest {
         assertThatThrownBy(() -> callOwner(c, b, "share.grant", grant(c, b, version, now, 0, fileKey).encode()))
                 .isInstanceOfSatisfying(PeerCallException.class, e -> assertThat(e.status()).isEqualTo(403));
         // Only friends or members receive grants: the owner refuses to share with the revoked cell.
-        assertThat(post(a, "/api/v1/shares", "{\"path\":\"secret.txt\",\"with\":\"" + id(c) + "\"}").statusCode())
+        assertThat(a.postJson("/api/v1/shares", "{\"path\":\"secret.txt\",\"with\":\"" + id(c) + "\"}").statusCode())
                 .isEqualTo(400);
     }
 
@@ -197,7 +197,7 @@ class ShareTest {
             System.arraycopy(marker, 0, content, i * 50_000, 32);
         }
         put(a, "canary.bin", content);
-        String grant = json(post(a, "/api/v1/shares", "{\"path\":\"canary.bin\",\"with\":\"" + id(b) + "\"}"), 201)
+        String grant = json(a.postJson("/api/v1/shares", "{\"path\":\"canary.bin\",\"with\":\"" + id(b) + "\"}"), 201)
                 .get("id").asText();
         assertThat(content(b, grant).body()).isEqualTo(content);
         byte[] fileKey = currentFileKey(a, "canary.bin");
@@ -239,7 +239,7 @@ class ShareTest {
     void aLargeSharedFileReadsByteIdenticalAndItsRateIsReported() throws Exception {
         byte[] content = random(16 << 20);
         put(a, "big.bin", content);
-        String grant = json(post(a, "/api/v1/shares", "{\"path\":\"big.bin\",\"with\":\"" + id(b) + "\"}"), 201)
+        String grant = json(a.postJson("/api/v1/shares", "{\"path\":\"big.bin\",\"with\":\"" + id(b) + "\"}"), 201)
                 .get("id").asText();
         content(b, grant); // warm-up
         long start = System.nanoTime();
@@ -337,28 +337,18 @@ class ShareTest {
     }
 
     private String invite(String role) throws Exception {
-        return json(post(a, "/api/v1/fleet/invites", "{\"role\":\"" + role + "\",\"expires\":\"1h\"}"), 201)
+        return json(a.postJson("/api/v1/fleet/invites", "{\"role\":\"" + role + "\",\"expires\":\"1h\"}"), 201)
                 .get("code").asText();
     }
 
     private static void join(TestCell cell, String code) throws Exception {
-        json(post(cell, "/api/v1/fleet/join", "{\"code\":\"" + code + "\"}"), 200);
+        json(cell.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}"), 200);
     }
 
     static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        TestCell.eventually(Duration.ofSeconds(20), condition, what);
     }
 
-    static HttpResponse<String> post(TestCell cell, String path, String json) throws Exception {
-        return cell.send(cell.request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-    }
 
     static JsonNode json(HttpResponse<String> response, int status) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);

@@ -10,9 +10,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A cell in this JVM on loopback ports, with the store-filesystem plugin from the class path, and a small HTTP
@@ -52,6 +54,23 @@ public final class TestCell implements AutoCloseable {
     /** A request to the API with the bearer token. */
     public HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(cell.apiUrl() + path)).header("Authorization", "Bearer " + token);
+    }
+
+    /** POSTs {@code json} to the API. */
+    public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** Waits, polling every 50 ms, until {@code condition} holds; fails naming {@code what} after {@code limit}. */
+    public static void eventually(Duration limit, BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
     }
 
     public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
