@@ -22,11 +22,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -48,13 +45,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -100,11 +95,7 @@ class DashboardBrowserIT {
 
     @BeforeAll
     void start() throws IOException {
-        Path chromium = Path.of(System.getProperty("grove.chromium", "/usr/bin/chromium"));
-        Path chromedriver = Path.of(System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver"));
-        assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
-                .as("needs Debian's chromium and chromium-driver (scripts/test installs them: ensure_chromium in scripts/lib.sh)")
-                .isTrue();
+        Chromium.requireInstalled();
         work = Files.createTempDirectory("grove-browser-");
         downloads = Files.createDirectories(work.resolve("downloads"));
         screenshots = Files.createDirectories(Path.of(System.getProperty("grove.screenshots", "target/screenshots")));
@@ -121,20 +112,10 @@ class DashboardBrowserIT {
         cell = Cell.start(new CellFolder(work.resolve("cell")), settings, Map.of(), Optional.empty());
         base = cell.apiUrl();
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,900", "--user-data-dir=" + work.resolve("profile"),
+        driver = Chromium.start(work.resolve("profile"), 900, Optional.of(downloads),
                 // A DNS rebinding attack in miniature: a foreign name that resolves to this cell.
                 "--host-resolver-rules=MAP evil.example 127.0.0.1");
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, WAIT);
-        // Views re-render their rows; a row found a moment before may be replaced while it is read.
-        wait.ignoring(StaleElementReferenceException.class);
+        wait = Chromium.waitFor(driver, WAIT);
     }
 
     @AfterAll
@@ -145,9 +126,7 @@ class DashboardBrowserIT {
         if (cell != null) {
             cell.close();
         }
-        try (Stream<Path> files = Files.walk(work)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Chromium.deleteTree(work);
     }
 
     @Test

@@ -21,8 +21,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,12 +32,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,25 +82,14 @@ class FleetBrowserIT {
 
     @BeforeAll
     void start() throws IOException {
-        Path chromium = Path.of(System.getProperty("grove.chromium", "/usr/bin/chromium"));
-        Path chromedriver = Path.of(System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver"));
-        assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
-                .as("needs Debian's chromium and chromium-driver (scripts/test installs them: ensure_chromium in scripts/lib.sh)")
-                .isTrue();
+        Chromium.requireInstalled();
         work = Files.createTempDirectory("grove-fleet-browser-");
         screenshots = Files.createDirectories(Path.of(System.getProperty("grove.screenshots", "target/screenshots")));
         leader = cell("leader", "Laptop");
         joiner = cell("joiner", HOSTILE_LABEL);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1000", "--user-data-dir=" + work.resolve("profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, WAIT);
-        wait.ignoring(StaleElementReferenceException.class);
+        driver = Chromium.start(work.resolve("profile"), 1000, Optional.empty());
+        wait = Chromium.waitFor(driver, WAIT);
     }
 
     private Cell cell(String name, String label) {
@@ -125,9 +110,7 @@ class FleetBrowserIT {
                 c.close();
             }
         }
-        try (Stream<Path> files = Files.walk(work)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Chromium.deleteTree(work);
     }
 
     @Test

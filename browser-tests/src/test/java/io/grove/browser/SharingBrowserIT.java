@@ -23,12 +23,9 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -43,13 +40,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -99,11 +94,7 @@ class SharingBrowserIT {
 
     @BeforeAll
     void start() throws Exception {
-        Path chromium = Path.of(System.getProperty("grove.chromium", "/usr/bin/chromium"));
-        Path chromedriver = Path.of(System.getProperty("webdriver.chrome.driver", "/usr/bin/chromedriver"));
-        assertThat(Files.isExecutable(chromium) && Files.isExecutable(chromedriver))
-                .as("needs Debian's chromium and chromium-driver (scripts/test installs them: ensure_chromium in scripts/lib.sh)")
-                .isTrue();
+        Chromium.requireInstalled();
         work = Files.createTempDirectory("grove-sharing-browser-");
         downloads = Files.createDirectories(work.resolve("downloads"));
         screenshots = Files.createDirectories(Path.of(System.getProperty("grove.screenshots", "target/screenshots")));
@@ -138,17 +129,8 @@ class SharingBrowserIT {
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(201);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1000", "--user-data-dir=" + work.resolve("profile"));
-        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-                "download.prompt_for_download", false));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, WAIT);
-        wait.ignoring(StaleElementReferenceException.class);
+        driver = Chromium.start(work.resolve("profile"), 1000, Optional.of(downloads));
+        wait = Chromium.waitFor(driver, WAIT);
     }
 
     private Cell cell(String name, String label) {
@@ -169,9 +151,7 @@ class SharingBrowserIT {
                 c.close();
             }
         }
-        try (Stream<Path> files = Files.walk(work)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Chromium.deleteTree(work);
     }
 
     @Test
