@@ -116,8 +116,12 @@ public final class ApiRouting {
             TransferMeter meter = f.network().meter();
             routing.addFilter((chain, req, res) -> {
                 if (isTransfer(req.path().path())) {
-                    req.streamFilter(in -> CountingStreams.in(in, meter, TransferMeter.Kind.UPLOADED));
-                    res.streamFilter(out -> CountingStreams.out(out, meter, TransferMeter.Kind.DOWNLOADED));
+                    // Uploads are what a PUT or POST carries in; downloads what a GET sends out (not the JSON answers).
+                    if (req.prologue().method() == io.helidon.http.Method.GET) {
+                        res.streamFilter(out -> CountingStreams.out(out, meter, TransferMeter.Kind.DOWNLOADED));
+                    } else {
+                        req.streamFilter(in -> CountingStreams.in(in, meter, TransferMeter.Kind.UPLOADED));
+                    }
                 }
                 chain.proceed();
             });
