@@ -117,7 +117,7 @@ public final class ApiRouting {
             routing.addFilter((chain, req, res) -> {
                 if (isTransfer(req.path().path())) {
                     // Uploads are what a PUT or POST carries in; downloads what a GET sends out (not the JSON answers).
-                    if (req.prologue().method() == io.helidon.http.Method.GET) {
+                    if (io.helidon.http.Method.GET.equals(req.prologue().method())) {
                         res.streamFilter(out -> CountingStreams.out(out, meter, TransferMeter.Kind.DOWNLOADED));
                     } else {
                         req.streamFilter(in -> CountingStreams.in(in, meter, TransferMeter.Kind.UPLOADED));
