@@ -185,6 +185,38 @@ class DashboardSettingsApiTest {
     }
 
     @Test
+    void changesFromTheDashboardNeedItsSessionAndCsrfToken() throws Exception {
+        try (TestCell cell = start("cell", Map.of())) {
+            HttpResponse<String> setup = cell.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(cell.cell().apiUrl() + "/api/v1/session/setup"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"a dashboard password\"}")).build());
+            String cookie = setup.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+            String csrf = json(setup, 201).get("csrfToken").asText();
+            Path dir = Files.createDirectories(tmp.resolve("pictures"));
+            String folder = "{\"name\":\"Pictures\",\"dir\":\"" + dir + "\"}";
+            for (String[] call : new String[][]{{"PUT", "/api/v1/fleet/parameters", "{\"replicationFactor\":3}"},
+                    {"POST", "/api/v1/watch", folder}, {"DELETE", "/api/v1/watch/Pictures", ""}}) {
+                java.net.URI uri = java.net.URI.create(cell.cell().apiUrl() + call[1]);
+                HttpResponse<String> anonymous = cell.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                        .method(call[0], HttpRequest.BodyPublishers.ofString(call[2])).build());
+                assertThat(anonymous.statusCode()).as(call[1]).isEqualTo(401);
+                HttpResponse<String> noToken = cell.send(HttpRequest.newBuilder(uri).header("Cookie", cookie)
+                        .header("Content-Type", "application/json")
+                        .method(call[0], HttpRequest.BodyPublishers.ofString(call[2])).build());
+                assertThat(json(noToken, 403).get("type").asText()).as(call[1]).endsWith("/csrf-token");
+            }
+            HttpResponse<String> withToken = cell.send(HttpRequest.newBuilder(
+                            java.net.URI.create(cell.cell().apiUrl() + "/api/v1/watch")).header("Cookie", cookie)
+                    .header("X-CSRF-Token", csrf).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(folder)).build());
+            json(withToken, 201);
+            assertThat(json(cell.send(HttpRequest.newBuilder(java.net.URI.create(cell.cell().apiUrl() + "/api/v1/watch"))
+                    .header("Cookie", cookie).GET().build()), 200).get("folders")).hasSize(1);
+        }
+    }
+
+    @Test
     void throughputCountsUploadsAndDownloads() throws Exception {
         try (TestCell cell = start("cell", Map.of())) {
             JsonNode empty = json(get(cell, "/api/v1/stats/throughput"), 200);
