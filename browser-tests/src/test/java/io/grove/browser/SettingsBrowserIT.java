@@ -260,6 +260,22 @@ class SettingsBrowserIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void stoppingAWatchedFolderKeepsWhatWasStored() throws IOException {
+        driver.findElement(By.linkText("Settings")).click();
+        By stop = By.cssSelector("#watch-rows tr[data-name='Camera'] button");
+        wait.until(ExpectedConditions.elementToBeClickable(stop)).click();
+        wait.until(ExpectedConditions.alertIsPresent()).dismiss();
+        assertThat(driver.findElements(By.cssSelector("#watch-rows tr"))).hasSize(1);
+        wait.until(ExpectedConditions.elementToBeClickable(stop)).click();
+        wait.until(ExpectedConditions.alertIsPresent()).accept();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("watch-empty")));
+        assertThat(driver.findElements(By.cssSelector("#watch-rows tr"))).isEmpty();
+        assertThat(leader.storage().files().currentVersion("Camera/beach.txt")).isPresent();
+        shot("5a-settings-unwatched");
+    }
+
     // ---------- helpers ----------
 
     /** The text of a cell's row in the Fleet view, read afresh (the view redraws on events). */
