@@ -317,6 +317,8 @@ async function loadFiles() {
     renderCrumbs();
     try {
         const {files, complete} = await listFolder(prefix);
+        // A listing that comes back after another folder (or view) was opened must not draw over it.
+        if (state.view !== "files" || (state.folder ? state.folder + "/" : "") !== prefix) return;
         const folders = new Map();
         const entries = [];
         for (const file of files) {

@@ -14,9 +14,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,7 +42,7 @@ public final class FolderWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FolderWatcher.class.getName());
 
     private final Path home;
-    private final Map<String, Root> roots = new java.util.LinkedHashMap<>();
+    private final Map<String, Root> roots = new LinkedHashMap<>();
     private boolean started;
     private boolean closed;
     private final FileService files;
@@ -85,7 +86,7 @@ public final class FolderWatcher implements AutoCloseable {
 
     /** The watched folders: Grove path prefix to directory. */
     public synchronized Map<String, Path> folders() {
-        Map<String, Path> out = new java.util.LinkedHashMap<>();
+        Map<String, Path> out = new LinkedHashMap<>();
         roots.forEach((name, root) -> out.put(name, root.dir));
         return out;
     }
@@ -268,7 +269,7 @@ public final class FolderWatcher implements AutoCloseable {
         }
     }
 
-    private synchronized java.util.Optional<Root> rootOf(Path file) {
+    private synchronized Optional<Root> rootOf(Path file) {
         Root best = null;
         for (Root root : roots.values()) {
             if (file.startsWith(root.dir) && !file.equals(root.dir)
@@ -276,7 +277,7 @@ public final class FolderWatcher implements AutoCloseable {
                 best = root;
             }
         }
-        return java.util.Optional.ofNullable(best);
+        return Optional.ofNullable(best);
     }
 
     private String groovePath(Path file) {
