@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Publishes {@code peer.up} and {@code peer.down} when a member's reachability changes, so the dashboard's Fleet view
@@ -27,7 +28,7 @@ public final class PeerPresence implements AutoCloseable {
     private static final int MAX_MEMBERS = 1024;
 
     private final RosterBook roster;
-    private final RouteBook routes;
+    private final Predicate<CellId> reachable;
     private final EventBus events;
     private final Duration interval;
     private final Map<CellId, Boolean> reported = new HashMap<>();
@@ -38,11 +39,19 @@ public final class PeerPresence implements AutoCloseable {
      * @param interval time between two looks, 200 ms to 1 min
      */
     public PeerPresence(RosterBook roster, RouteBook routes, EventBus events, Duration interval) {
+        this(roster, peer -> routes.health(peer).up(), events, interval);
+    }
+
+    /**
+     * @param reachable whether a member is up now, from what was measured (no network traffic)
+     * @param interval  time between two looks, 200 ms to 1 min
+     */
+    public PeerPresence(RosterBook roster, Predicate<CellId> reachable, EventBus events, Duration interval) {
         if (interval.compareTo(Duration.ofMillis(200)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("the presence interval must be 200ms..1m, not " + interval);
         }
         this.roster = roster;
-        this.routes = routes;
+        this.reachable = reachable;
         this.events = events;
         this.interval = interval;
     }
@@ -65,7 +74,7 @@ public final class PeerPresence implements AutoCloseable {
     }
 
     /** One look: compares each member's state with the last one reported and publishes confirmed changes. */
-    synchronized void look() {
+    public synchronized void look() {
         Map<CellId, Member> members = new LinkedHashMap<>();
         roster.current().ifPresent(r -> r.roster().members().stream()
                 .filter(m -> !m.id().equals(roster.self()))
@@ -78,7 +87,7 @@ public final class PeerPresence implements AutoCloseable {
             candidate.remove(id);
         });
         for (Member member : members.values()) {
-            boolean up = routes.health(member.id()).up();
+            boolean up = reachable.test(member.id());
             Boolean last = reported.get(member.id());
             if (last == null) {
                 reported.put(member.id(), up);
