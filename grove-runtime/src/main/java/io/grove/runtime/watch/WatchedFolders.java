@@ -52,6 +52,13 @@ public final class WatchedFolders {
     /** Hands the stored folders to the watcher (before it starts). */
     public void restore() {
         for (Map.Entry<String, String> row : rows()) {
+            if (configured.contains(row.getKey())) {
+                // grove.yaml now configures this name itself: the configured folder wins, the stored one is dropped.
+                LOG.log(System.Logger.Level.WARNING, "watched folder {0} ({1}) added in Settings is now configured by "
+                        + "watch.folders; the configured one is watched", row.getKey(), row.getValue());
+                db.jdbi().useHandle(h -> h.execute("DELETE FROM watched_folders WHERE name = ?", row.getKey()));
+                continue;
+            }
             try {
                 watcher.add(row.getKey(), Path.of(row.getValue()));
             } catch (IOException | RuntimeException e) {

@@ -182,6 +182,19 @@ class DashboardSettingsApiTest {
             assertThat(files.currentVersion("Camera/ignored.txt")).isEmpty();
             assertThat(files.currentVersion("Camera/dropped.txt")).as("what was stored stays").isPresent();
         }
+        // A name later configured in grove.yaml wins over the same name added in Settings, which is dropped.
+        Path inside = Files.createDirectories(home.resolve("Later"));
+        try (TestCell cell = start("cell", watch)) {
+            json(cell.postJson("/api/v1/watch", "{\"name\":\"Later\",\"dir\":\"" + tmp.resolve("elsewhere") + "\"}"), 201);
+        }
+        Map<String, String> both = new HashMap<>(watch);
+        both.put("watch.folders", "Docs, Later");
+        try (TestCell cell = start("cell", both)) {
+            JsonNode listed = json(get(cell, "/api/v1/watch"), 200);
+            assertThat(listed.get("folders")).extracting(f -> f.get("name").asText() + "=" + f.get("source").asText())
+                    .containsExactly("Docs=config", "Later=config");
+            assertThat(listed.at("/folders/1/dir").asText()).isEqualTo(inside.toString());
+        }
     }
 
     @Test
