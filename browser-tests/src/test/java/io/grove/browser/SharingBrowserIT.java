@@ -179,7 +179,11 @@ class SharingBrowserIT {
     void ownerSharesAFileFromTheFilesView() throws IOException {
         driver.switchTo().window(ownerTab);
         driver.findElement(By.linkText("Files")).click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button[aria-label='Folder docs']"))).click();
+        // The Files view may still be redrawing when the link is found: find the folder again until a click lands.
+        wait.until(d -> {
+            d.findElement(By.cssSelector("button[aria-label='Folder docs']")).click();
+            return true;
+        });
         WebElement row = wait.until(d -> d.findElements(By.cssSelector("#file-rows tr")).stream()
                 .filter(r -> FILE.equals(r.getAttribute("data-path"))).findFirst().orElse(null));
         row.findElement(By.cssSelector("button[aria-label='Share report.txt']")).click();

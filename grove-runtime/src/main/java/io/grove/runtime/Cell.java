@@ -8,7 +8,9 @@ import io.grove.runtime.cell.ServeInfo;
 import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.config.GroveConfig;
+import io.grove.runtime.replication.ReplicationSettings;
 import io.grove.runtime.watch.FolderWatcher;
+import io.grove.runtime.watch.WatchedFolders;
 import io.grove.runtime.web.WebAccess;
 import io.grove.runtime.files.Storage;
 import io.grove.runtime.http.ApiRouting;
@@ -110,6 +112,11 @@ public final class Cell implements AutoCloseable {
             ChunkStore store = instances.running(PluginKind.STORE, ChunkStore.class).get(0);
             storage = Storage.open(folder.database(), store, keys, config.root(), Clock.systemUTC());
             watcher = watcher(config, environment, storage, settings);
+            WatchedFolders watched = new WatchedFolders(storage.database(), watcher,
+                    java.util.Set.copyOf(config.node("watch").list("folders")), folder.dir(), Clock.systemUTC());
+            watched.restore();
+            watcher.start();
+            ApiRouting.Dashboard dashboard = new ApiRouting.Dashboard(watched, ReplicationSettings.from(config.root()));
             ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins, storage.files(), store,
                     settings.maxApiBody());
             ApiRouting.Maintenance maintenance = new ApiRouting.Maintenance(storage.verifier(), storage.collector());
@@ -137,7 +144,7 @@ public final class Cell implements AutoCloseable {
                     .host(settings.apiBind())
                     .port(settings.apiPort())
                     .maxPayloadSize(settings.maxApiBody())
-                    .routing(r -> ApiRouting.api(r, services, maintenance, web, new ApiRouting.Fleet(finalNetwork)))
+                    .routing(r -> ApiRouting.api(r, services, maintenance, web, new ApiRouting.Fleet(finalNetwork), dashboard))
                     .addRouting(ApiRouting.events(services, web, events, apiPort::get))
                     .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
                             .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
@@ -184,16 +191,13 @@ public final class Cell implements AutoCloseable {
     }
 
     /**
-     * Watches the folders named by {@code watch.folders} under {@code watch.home} (default {@code $GROVE_HOME}, else
-     * {@code ~/GroveHome}); none by default.
+     * The watcher of the folders named by {@code watch.folders} under {@code watch.home} (default {@code $GROVE_HOME},
+     * else {@code ~/GroveHome}; none by default) and of those added in the dashboard's Settings; not started yet.
      */
     private static FolderWatcher watcher(GroveConfig config, Map<String, String> environment, Storage storage,
                                          CellSettings settings) throws IOException {
         ConfigNode watch = config.node("watch");
         List<String> folders = watch.list("folders");
-        if (folders.isEmpty()) {
-            return null;
-        }
         Path home = watch.path("home").filter(p -> !watch.string("home", "").isBlank())
                 .or(() -> Optional.ofNullable(environment.get("GROVE_HOME")).filter(h -> !h.isBlank()).map(Path::of))
                 .orElse(CellFolder.userHome(environment).resolve("GroveHome"));
@@ -204,7 +208,6 @@ public final class Cell implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("configuration key 'watch.folders': " + e.getMessage());
         }
-        watcher.start();
         return watcher;
     }
 

@@ -9,6 +9,8 @@ const PREVIEW_BYTES = 65536;
 const PARALLEL_UPLOADS = 2;
 
 const state = {csrf: null, folder: "", entries: [], view: null, fleet: null};
+const THROUGHPUT_POLL_MS = 5000; // the Stats view re-reads the throughput this often while it is shown
+const throughput = {timer: null};
 const CHAT_PAGE = 1000; // messages per GET /chat/{cell} page
 const CHAT_SHOWN = 500; // the newest messages a conversation keeps on the page
 const CHAT_RECHECK_MS = 5000; // while a sent message is queued, its state is re-read this often
@@ -126,6 +128,8 @@ async function start() {
 
 function showOnly(id) {
     disconnectEvents();
+    clearInterval(throughput.timer);
+    throughput.timer = null;
     leaveChat();
     chat.unread.clear();
     renderUnread();
@@ -219,6 +223,7 @@ function bindForms() {
     });
     $("detail-close").addEventListener("click", closeDetail);
     bindFleetForms();
+    bindSettingsForms();
     $("feed-detail-close").addEventListener("click", closeFeedDetail);
     $("chat-form").addEventListener("submit", sendChat);
     $("chat-text").addEventListener("keydown", event => {
@@ -280,7 +285,11 @@ function route() {
         loadStats();
     } else if (name === "plugins") {
         loadPlugins();
+    } else if (name === "settings") {
+        loadSettings();
     }
+    clearInterval(throughput.timer);
+    throughput.timer = name === "stats" ? setInterval(loadThroughput, THROUGHPUT_POLL_MS) : null;
 }
 
 function openFolder(folder) {
@@ -308,6 +317,8 @@ async function loadFiles() {
     renderCrumbs();
     try {
         const {files, complete} = await listFolder(prefix);
+        // A listing that comes back after another folder (or view) was opened must not draw over it.
+        if (state.view !== "files" || (state.folder ? state.folder + "/" : "") !== prefix) return;
         const folders = new Map();
         const entries = [];
         for (const file of files) {
@@ -552,6 +563,171 @@ async function loadStats() {
     } catch (e) {
         handle(e);
     }
+    loadThroughput();
+}
+
+// ---------- throughput (Stats) ----------
+
+/**
+ * Decision: the chart is polled every 5 s while the Stats view is open rather than pushed as events: the meter
+ * changes with every transfer, and an event stream of counters would wake every open dashboard for a picture only
+ * one view shows.
+ */
+async function loadThroughput() {
+    if (!state.csrf || state.view !== "stats") return;
+    try {
+        const t = await getJson("/stats/throughput");
+        if (state.view !== "stats") return;
+        const step = t.bucketSeconds;
+        const points = t.buckets.map(b => ({
+            start: b.start, in: (b.uploaded + b.peerIn) / step, out: (b.downloaded + b.peerOut) / step}));
+        const total = t.buckets.reduce((sum, b) => ({
+            in: sum.in + b.uploaded + b.peerIn, out: sum.out + b.downloaded + b.peerOut,
+            up: sum.up + b.uploaded, down: sum.down + b.downloaded}), {in: 0, out: 0, up: 0, down: 0});
+        const last = points[points.length - 1] || {in: 0, out: 0};
+        $("throughput-summary").textContent = total.in + total.out === 0
+            ? "Nothing moved in the last hour."
+            : "Last hour: " + humanBytes(total.in) + " in (" + humanBytes(total.up) + " uploaded), "
+              + humanBytes(total.out) + " out (" + humanBytes(total.down) + " downloaded). Now: "
+              + humanBytes(last.in) + "/s in, " + humanBytes(last.out) + "/s out.";
+        $("throughput-chart").replaceChildren(areaChart(points));
+    } catch (e) {
+        handle(e);
+    }
+}
+
+/** Two areas over time (in and out, bytes per second), with the figures as text for screen readers. */
+function areaChart(points) {
+    const width = 720, height = 180, top = 18, bottom = 20;
+    const peak = Math.max(1, ...points.map(p => Math.max(p.in, p.out)));
+    const x = i => (points.length < 2 ? 0 : i * width / (points.length - 1));
+    const y = v => top + (height - top - bottom) * (1 - v / peak);
+    const svg = svgNode("svg", {viewBox: "0 0 " + width + " " + height, role: "img", class: "chart throughput"});
+    const title = svgNode("title", {});
+    title.textContent = "Throughput over the last hour; peak " + humanBytes(peak) + "/s. "
+        + $("throughput-summary").textContent;
+    svg.append(title);
+    svg.append(svgNode("line", {x1: 0, x2: width, y1: y(0), y2: y(0), class: "axis"}));
+    for (const [key, cls] of [["in", "area-in"], ["out", "area-out"]]) {
+        const line = points.map((p, i) => (i === 0 ? "M" : "L") + x(i).toFixed(1) + "," + y(p[key]).toFixed(1)).join(" ");
+        svg.append(svgNode("path", {d: line + " L" + width + "," + y(0) + " L0," + y(0) + " Z", class: cls}));
+    }
+    const label = svgNode("text", {x: 0, y: 12});
+    label.textContent = "peak " + humanBytes(peak) + "/s";
+    const start = svgNode("text", {x: 0, y: height - 4});
+    start.textContent = "1 hour ago";
+    const end = svgNode("text", {x: width, y: height - 4, "text-anchor": "end"});
+    end.textContent = "now";
+    svg.append(label, start, end);
+    return svg;
+}
+
+// ---------- settings ----------
+
+/** A whole number of seconds as the shortest duration text the API takes back (90s, 5m, 2h, 7d). */
+function durationText(seconds) {
+    if (typeof seconds !== "number") return "–";
+    if (!Number.isInteger(seconds)) return Math.round(seconds * 1000) + "ms";
+    for (const [unit, size] of [["d", 86400], ["h", 3600], ["m", 60]]) {
+        if (seconds > 0 && seconds % size === 0) return seconds / size + unit;
+    }
+    return seconds + "s";
+}
+
+async function loadSettings() {
+    try {
+        const [parameters, watched] = await Promise.all([getJson("/fleet/parameters"), getJson("/watch")]);
+        if (state.view !== "settings") return;
+        renderParameters(parameters);
+        renderWatched(watched.folders);
+    } catch (e) {
+        handle(e);
+    }
+}
+
+const PARAMETERS = [
+    ["replicationFactor", "Copies of each file", "replication.factor", v => String(v)],
+    ["syncIntervalSeconds", "Time between sync rounds", "sync.interval", durationText],
+    ["healingGraceSeconds", "Offline time before re-replication", "healing.grace-period", durationText],
+];
+
+function renderParameters(p) {
+    $("parameters-reason").textContent = p.reason;
+    const facts = [];
+    for (const [key, label, , format] of PARAMETERS) {
+        const dd = el("dd", {id: "effective-" + key, text: format(p.effective[key])});
+        if (key in p.localOverrides) dd.append(" ", badge("this cell's own setting"));
+        facts.push(el("dt", {text: label}), dd);
+    }
+    if (p.inFleet) facts.push(el("dt", {text: "Roster version"}), el("dd", {text: String(p.rosterSeq)}));
+    $("parameters-facts").replaceChildren(...facts);
+    const overrides = PARAMETERS.filter(([key]) => key in p.localOverrides);
+    $("parameters-overrides").hidden = overrides.length === 0;
+    $("parameters-overrides").textContent = overrides.length === 0 ? "" :
+        "This cell's configuration overrides the fleet here: " + overrides.map(([key, , config, format]) =>
+            config + " = " + format(p.localOverrides[key]) + " (the fleet says " + format(p.fleet[key]) + ")")
+            .join("; ") + ". Remove it from grove.yaml (or --set) to follow the fleet.";
+    const form = $("parameters-form");
+    form.hidden = !p.editable;
+    // A redraw from a live event must not undo what the person is typing.
+    if (!form.contains(document.activeElement)) {
+        $("param-factor").value = p.fleet.replicationFactor;
+        $("param-sync").value = durationText(p.fleet.syncIntervalSeconds);
+        $("param-grace").value = durationText(p.fleet.healingGraceSeconds);
+    }
+}
+
+function renderWatched(folders) {
+    $("watch-empty").hidden = folders.length > 0;
+    $("watch-rows").replaceChildren(...folders.map(f => el("tr", {"data-name": f.name},
+        el("td", {"data-label": "Name in Grove"}, el("a", {href: "#files:" + encodeURIComponent(f.name), text: f.name})),
+        el("td", {"data-label": "Directory", text: f.dir + (f.exists ? "" : " (missing)")}),
+        el("td", {"data-label": "Set by", text: f.source === "config" ? "grove.yaml" : "Settings"}),
+        el("td", {"data-label": "Actions"}, f.source === "config" ? el("span", {text: "read-only"})
+            : el("button", {type: "button", "aria-label": "Stop watching " + f.name, text: "Stop watching",
+                onclick: () => unwatch(f.name)})))));
+}
+
+async function unwatch(name) {
+    if (!confirm("Stop watching " + name + "? What was stored from it stays.")) return;
+    clearError();
+    try {
+        await api("DELETE", API + "/watch/" + encodeURIComponent(name));
+        say("Stopped watching " + name + ".");
+        loadSettings();
+    } catch (e) {
+        handle(e);
+    }
+}
+
+function bindSettingsForms() {
+    $("parameters-form").addEventListener("submit", async event => {
+        event.preventDefault();
+        clearError();
+        try {
+            const body = {replicationFactor: Number($("param-factor").value), syncInterval: $("param-sync").value.trim(),
+                healingGrace: $("param-grace").value.trim()};
+            const p = await (await api("PUT", API + "/fleet/parameters", {body})).json();
+            document.activeElement.blur();
+            renderParameters(p);
+            say("Applied to the fleet (roster version " + p.rosterSeq + "); every cell follows within a gossip round.");
+        } catch (e) {
+            handle(e);
+        }
+    });
+    $("watch-form").addEventListener("submit", async event => {
+        event.preventDefault();
+        clearError();
+        try {
+            const f = await (await api("POST", API + "/watch",
+                {body: {name: $("watch-name").value.trim(), dir: $("watch-dir").value.trim()}})).json();
+            event.target.reset();
+            say("Watching " + f.dir + " as " + f.name + "; its files appear in Files as they are stored.");
+            loadSettings();
+        } catch (e) {
+            handle(e);
+        }
+    });
 }
 
 /** A horizontal bar chart in SVG, with a text equivalent for screen readers. */
@@ -609,6 +785,7 @@ const VIEW_EVENTS = {
     shares: ["share.", "fleet."],
     chat: ["fleet."],
     bounty: ["sync.", "fleet."],
+    settings: ["fleet."],
 };
 const live = {socket: null, seq: null, delay: 1000, timer: null, redraw: null};
 
@@ -640,6 +817,7 @@ function connectEvents() {
         const gap = live.seq !== null && frame.seq > live.seq + 1;
         live.seq = Math.max(live.seq || 0, frame.seq);
         if (frame.type === "chat.message") chatArrived(frame.data);
+        else if (frame.type === "chat.delivered") chatDelivered(frame.data);
         else if (gap && state.view === "chat") loadMessages();
         const wanted = VIEW_EVENTS[state.view] || [];
         if (gap || wanted.some(prefix => frame.type.startsWith(prefix))) redrawSoon();
@@ -683,6 +861,7 @@ function redrawSoon() {
         else if (state.view === "shares") loadShares();
         else if (state.view === "chat") refreshChatCells();
         else if (state.view === "bounty") loadBounty();
+        else if (state.view === "settings") loadSettings();
     }, 300);
 }
 
@@ -1292,10 +1471,15 @@ function renderMessages(truncated) {
         list.scrollTop = list.scrollHeight;
         list.dataset.scrolled = "1";
     }
-    // No event tells the sender that a queued message went out, so a queued one is looked at again after a while.
+    // chat.delivered says when a queued message went out; while the event stream is down, look again after a while.
     clearTimeout(chat.recheck);
-    chat.recheck = chat.messages.some(m => m.outgoing && !m.delivered)
+    chat.recheck = chat.messages.some(m => m.outgoing && !m.delivered) && !$("live").classList.contains("on")
         ? setTimeout(() => loadMessages(), CHAT_RECHECK_MS) : null;
+}
+
+/** A chat.delivered event: a queued message of the conversation shown reached its cell. */
+function chatDelivered(data) {
+    if (data && state.view === "chat" && chat.cell === data.cell) loadMessages();
 }
 
 /** A chat.message event: reads the conversation shown, or counts the message as unread. */

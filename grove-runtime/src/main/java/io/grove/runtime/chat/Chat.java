@@ -213,6 +213,7 @@ public final class Chat implements AutoCloseable {
                     p.call(to, route -> p.client().call(route, "chat.message", m.getValue(), 4096));
                     db.jdbi().useHandle(h -> h.execute("UPDATE chat_messages SET delivered_at = ?, attempts = attempts + 1 WHERE id = ?",
                             clock.millis(), m.getKey()));
+                    events.publish("chat.delivered", Map.of("id", m.getKey(), "cell", to.value()));
                 } catch (IOException | RuntimeException e) {
                     db.jdbi().useHandle(h -> h.execute("UPDATE chat_messages SET attempts = attempts + 1 WHERE id = ?",
                             m.getKey()));

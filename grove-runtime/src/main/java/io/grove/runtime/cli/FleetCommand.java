@@ -9,9 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code grove fleet create|show}: found a fleet led by this cell, or show the one it is in. */
-@Command(name = "fleet", mixinStandardHelpOptions = true, description = "Found a fleet or show this cell's fleet.",
-        subcommands = {FleetCommand.Create.class, FleetCommand.Show.class})
+/**
+ * {@code grove fleet create|show|set}: found a fleet led by this cell, show the one it is in, or change its
+ * fleet-wide parameters (leader only).
+ */
+@Command(name = "fleet", mixinStandardHelpOptions = true,
+        description = "Found a fleet, show this cell's fleet, or change the fleet's parameters.",
+        subcommands = {FleetCommand.Create.class, FleetCommand.Show.class, FleetCommand.Set.class})
 final class FleetCommand implements Callable<Integer> {
     @Mixin
     ClientOptions options;
@@ -48,6 +52,50 @@ final class FleetCommand implements Callable<Integer> {
             } else {
                 System.out.println("founded fleet '" + fleet.path("name").asText() + "' (" + fleet.path("fleet").asText()
                         + ") with this cell as leader; invite cells with 'grove invite'");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change the fleet-wide parameters (on the leader); every cell follows by gossip.")
+    static final class Set implements Callable<Integer> {
+        @Mixin
+        ClientOptions options;
+
+        @Option(names = "--factor", paramLabel = "K", description = "Copies of every chunk, this cell's included (1-16).")
+        Integer factor;
+
+        @Option(names = "--sync-interval", paramLabel = "DURATION", description = "Time between sync rounds, e.g. 2m (10s to 1d).")
+        String syncInterval;
+
+        @Option(names = "--healing-grace", paramLabel = "DURATION",
+                description = "How long a cell may be offline before its copies are made elsewhere, e.g. 1h (1m to 30d).")
+        String healingGrace;
+
+        @Override
+        public Integer call() {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (factor != null) {
+                body.put("replicationFactor", factor);
+            }
+            if (syncInterval != null) {
+                body.put("syncInterval", syncInterval);
+            }
+            if (healingGrace != null) {
+                body.put("healingGrace", healingGrace);
+            }
+            if (body.isEmpty()) {
+                throw new CliException("give at least one of --factor, --sync-interval, --healing-grace");
+            }
+            JsonNode p = options.client().json("PUT", "/api/v1/fleet/parameters", body);
+            if (options.json) {
+                Human.printJson(System.out, p);
+            } else {
+                System.out.println("fleet parameters (roster seq " + p.path("rosterSeq").asLong() + "): replication factor "
+                        + p.path("fleet").path("replicationFactor").asInt() + ", sync interval "
+                        + p.path("fleet").path("syncIntervalSeconds").asLong() + "s, healing grace "
+                        + p.path("fleet").path("healingGraceSeconds").asLong() + "s; every cell follows by gossip");
             }
             return 0;
         }

@@ -17,7 +17,11 @@ import io.grove.runtime.replication.PlacementView;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.grove.runtime.plugin.PluginRegistry;
+import io.grove.runtime.replication.ReplicationSettings;
+import io.grove.runtime.stats.CountingStreams;
+import io.grove.runtime.stats.TransferMeter;
 import io.grove.runtime.verify.Verifier;
+import io.grove.runtime.watch.WatchedFolders;
 import io.grove.runtime.web.HostFilter;
 import io.grove.runtime.web.SessionService;
 import io.grove.runtime.web.WebAccess;
@@ -50,6 +54,13 @@ public final class ApiRouting {
     public record Fleet(Network network) {
     }
 
+    /**
+     * What the dashboard's Settings and Stats need besides the fleet: the watched folders ({@code /api/v1/watch}) and
+     * this cell's own replication settings (their overrides show in {@code /api/v1/fleet/parameters}).
+     */
+    public record Dashboard(WatchedFolders watched, ReplicationSettings local) {
+    }
+
     /** The maintenance operations a cell exposes on its API socket: verification and garbage collection. */
     public record Maintenance(Verifier verifier, GarbageCollector collector) {
     }
@@ -70,11 +81,25 @@ public final class ApiRouting {
     /** Configures the API socket with maintenance and fleet endpoints ({@code /api/v1/fleet}, {@code /peers} …). */
     public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, WebAccess web,
                            Fleet fleet) {
-        api(routing, services, Optional.of(maintenance), web, Optional.of(fleet));
+        api(routing, services, Optional.of(maintenance), web, Optional.of(fleet), Optional.empty());
+    }
+
+    /**
+     * Configures the API socket with every endpoint a running cell has: maintenance, fleet, and the dashboard's
+     * settings ({@code /api/v1/watch}, {@code /api/v1/fleet/parameters}) and throughput ({@code /api/v1/stats/throughput}).
+     */
+    public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, WebAccess web,
+                           Fleet fleet, Dashboard dashboard) {
+        api(routing, services, Optional.of(maintenance), web, Optional.of(fleet), Optional.of(dashboard));
     }
 
     private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance,
                             WebAccess web, Optional<Fleet> fleet) {
+        api(routing, services, maintenance, web, fleet, Optional.empty());
+    }
+
+    private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance,
+                            WebAccess web, Optional<Fleet> fleet, Optional<Dashboard> dashboard) {
         routing.addFilter((chain, req, res) -> {
             // The dashboard and API never need to be framed, sniffed or to leak their URLs.
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -87,6 +112,26 @@ public final class ApiRouting {
         routing.addFilter(new HostFilter(web.hosts()));
         routing.addFilter(new ApiAuthFilter(services.apiToken(), web));
         routing.register("/api/v1/session", new SessionService(web));
+        fleet.ifPresent(f -> {
+            TransferMeter meter = f.network().meter();
+            routing.addFilter((chain, req, res) -> {
+                if (isTransfer(req.path().path())) {
+                    // Uploads are what a PUT or POST carries in; downloads what a GET sends out (not the JSON answers).
+                    if (io.helidon.http.Method.GET.equals(req.prologue().method())) {
+                        res.streamFilter(out -> CountingStreams.out(out, meter, TransferMeter.Kind.DOWNLOADED));
+                    } else {
+                        req.streamFilter(in -> CountingStreams.in(in, meter, TransferMeter.Kind.UPLOADED));
+                    }
+                }
+                chain.proceed();
+            });
+            routing.register("/api/v1/stats/throughput", new ThroughputService(meter));
+            dashboard.ifPresent(d -> {
+                routing.register("/api/v1/fleet/parameters",
+                        new FleetParametersService(f.network().fleet(), d.local()));
+                routing.register("/api/v1/watch", new WatchApiService(d.watched()));
+            });
+        });
         routing.register("/api/v1/health", new HealthService(services.cellId()));
         routing.register("/api/v1/plugins", new PluginsService(services.plugins()));
         routing.register("/api/v1/files", new FilesService(services.files(), services.maxBody()));
@@ -124,6 +169,13 @@ public final class ApiRouting {
         routing.register("/", StaticContentService.builder(DASHBOARD, ApiRouting.class.getClassLoader())
                 .welcomeFileName("index.html").build());
         errors(routing);
+    }
+
+    /** File contents in and out of the cell through its API (not listings or other JSON). */
+    private static boolean isTransfer(String path) {
+        return path.startsWith("/api/v1/files/") && path.length() > "/api/v1/files/".length()
+                || path.startsWith("/api/v1/archive")
+                || path.startsWith("/api/v1/feed/") && path.endsWith("/content");
     }
 
     /**

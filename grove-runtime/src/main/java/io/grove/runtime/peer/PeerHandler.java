@@ -19,6 +19,7 @@ public final class PeerHandler {
     private final PeerVerifier verifier;
     private final PeerSigner signer;
     private final Map<String, PeerOperation> operations;
+    private volatile io.grove.runtime.stats.TransferMeter meter;
 
     /**
      * @param verifier   checks incoming requests
@@ -40,8 +41,23 @@ public final class PeerHandler {
         this.operations = Map.copyOf(byName);
     }
 
+    /** Counts every answered request's body and answer's body in {@code meter} (the dashboard's throughput). */
+    public void meter(io.grove.runtime.stats.TransferMeter meter) {
+        this.meter = meter;
+    }
+
     /** Answers a request: never throws for anything the peer sent, only signs a problem. */
     public PeerResponse handle(PeerRequest request) {
+        PeerResponse response = answer(request);
+        io.grove.runtime.stats.TransferMeter m = meter;
+        if (m != null) {
+            m.record(io.grove.runtime.stats.TransferMeter.Kind.PEER_IN, request.bodyLength());
+            m.record(io.grove.runtime.stats.TransferMeter.Kind.PEER_OUT, response.bodyLength());
+        }
+        return response;
+    }
+
+    private PeerResponse answer(PeerRequest request) {
         String nonce = request.headers().getOrDefault(PeerProtocol.NONCE, "");
         String sender = request.headers().getOrDefault(PeerProtocol.SENDER, "?");
         PeerOperation operation = operations.get(request.operation());

@@ -193,6 +193,19 @@ public final class FleetService {
         return next;
     }
 
+    /**
+     * Changes the fleet-wide parameters (leader only): a new signed roster, spread by gossip at once, which every
+     * member follows unless its own configuration overrides a value.
+     *
+     * @throws IllegalStateException when this cell is in no fleet or does not lead it
+     */
+    public SignedRoster setParameters(RosterParameters parameters) {
+        SignedRoster next = roster.setParameters(parameters);
+        LOG.log(System.Logger.Level.INFO, "fleet parameters now {0}; roster seq {1}", parameters, next.roster().seq());
+        gossip.spreadNow();
+        return next;
+    }
+
     /** The leader refused a join, or answered with something this cell cannot accept; nothing changed here. */
     public static final class JoinRefusedException extends RuntimeException {
         public JoinRefusedException(String message) {

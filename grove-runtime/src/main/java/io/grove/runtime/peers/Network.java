@@ -29,9 +29,12 @@ import io.grove.runtime.replication.RemoteChunks;
 import io.grove.runtime.replication.ReplicationOperations;
 import io.grove.runtime.replication.ReplicationSettings;
 import io.grove.runtime.replication.Replicator;
+import io.grove.runtime.routes.PeerPresence;
 import io.grove.runtime.routes.RouteBook;
 import io.grove.runtime.routes.RouteSettings;
 import io.grove.runtime.share.Shares;
+import io.grove.runtime.stats.MeteredTransport;
+import io.grove.runtime.stats.TransferMeter;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -64,10 +67,13 @@ public final class Network implements AutoCloseable {
     private final List<String> advertise;
     private final Shares shares;
     private final Chat chat;
+    private final TransferMeter meter;
+    private final PeerPresence presence;
 
     private Network(RosterBook roster, PeerStack stack, Map<String, Transport> transports, Peers peers,
                     RosterGossip gossip, FleetService fleet, Replicator replicator, EventBus events,
-                    AtomicReference<List<String>> ownRoutes, List<String> advertise, Shares shares, Chat chat) {
+                    AtomicReference<List<String>> ownRoutes, List<String> advertise, Shares shares, Chat chat,
+                    TransferMeter meter, PeerPresence presence) {
         this.roster = roster;
         this.stack = stack;
         this.transports = transports;
@@ -81,6 +87,8 @@ public final class Network implements AutoCloseable {
         this.advertise = advertise;
         this.shares = shares;
         this.chat = chat;
+        this.meter = meter;
+        this.presence = presence;
     }
 
     /**
@@ -88,7 +96,7 @@ public final class Network implements AutoCloseable {
      *
      * @param config the configuration root ({@code peer.advertise}, {@code fleet.gossip-interval},
      *               {@code chat.retry-interval},
-     *               {@code peer.timeout})
+     *               {@code peer.timeout}, {@code events.presence-interval})
      */
     public static Network create(CellKeys keys, String label, Database db, ChunkStore store,
                                  PluginInstances instances, ConfigNode config, EventBus events, Clock clock) {
@@ -122,6 +130,8 @@ public final class Network implements AutoCloseable {
                     return g == null ? ownRoutes.get() : g.heard(sender, hello);
                 },
                 placement::held, extra);
+        TransferMeter meter = new TransferMeter(clock);
+        stack.handler().meter(meter);
         Map<String, Transport> transports = new LinkedHashMap<>();
         Map<String, String> types = new LinkedHashMap<>();
         for (PluginInstances.Instance instance : instances.all()) {
@@ -132,7 +142,8 @@ public final class Network implements AutoCloseable {
             }
         }
         Duration timeout = config.duration("peer.timeout").orElse(Duration.ofSeconds(30));
-        PeerClient client = new PeerClient(stack.signer(), id -> Optional.ofNullable(transports.get(id)), timeout);
+        PeerClient client = new PeerClient(stack.signer(), id -> Optional.ofNullable(transports.get(id))
+                .map(t -> (Transport) new MeteredTransport(t, meter)), timeout);
         RouteBook routes = new RouteBook(db, client, transports, roster, keys.cellId(), clock,
                 RouteSettings.from(config.node("routes")));
         Peers peers = new Peers(keys.cellId(), transports, types, client, ownRoutes::get, routes);
@@ -147,8 +158,15 @@ public final class Network implements AutoCloseable {
         FleetService fleet = new FleetService(keys, label, roster, invites, peers, gossip, clock);
         Replicator replicator = new Replicator(placement, roster, peers, store, db, ReplicationSettings.from(config),
                 audits, ledger, events, clock);
+        PeerPresence presence;
+        try {
+            presence = new PeerPresence(roster, routes, events,
+                    config.duration("events.presence-interval").orElse(Duration.ofSeconds(2)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("configuration key 'events.presence-interval': " + e.getMessage());
+        }
         return new Network(roster, stack, transports, peers, gossip, fleet, replicator, events, ownRoutes,
-                config.list("peer.advertise"), shares, chat);
+                config.list("peer.advertise"), shares, chat, meter, presence);
     }
 
     /** The peer protocol, for the peer socket. */
@@ -188,6 +206,11 @@ public final class Network implements AutoCloseable {
         return chat;
     }
 
+    /** Bytes this cell moved over the last hour (the dashboard's throughput chart). */
+    public TransferMeter meter() {
+        return meter;
+    }
+
     /** The opp sync loop and placement of this cell's data. */
     public Replicator replicator() {
         return replicator;
@@ -215,11 +238,13 @@ public final class Network implements AutoCloseable {
         peers.routes().start();
         replicator.start();
         chat.start();
+        presence.start();
         LOG.log(System.Logger.Level.INFO, "peer routes advertised: {0}; transports: {1}", routes, transports.keySet());
     }
 
     @Override
     public void close() {
+        presence.close();
         chat.close();
         replicator.close();
         gossip.close();

@@ -14,9 +14,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,51 +33,135 @@ import java.util.stream.Stream;
  * <p>Uses directory-watcher (recursive, native events where the platform has them). At start a full scan catches
  * up with what changed while the cell was stopped; a watched folder that is missing is skipped rather than read as
  * "everything was deleted" (an unmounted disk must not tombstone a library).
+ *
+ * <p>Folders can also be added and removed while the cell runs ({@link #add}, {@link #remove}; the dashboard's
+ * Settings): an added folder has a name (its Grove path prefix) and any directory on this cell's disk. Removing a
+ * folder stops watching it and never deletes what was stored from it.
  */
 public final class FolderWatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FolderWatcher.class.getName());
 
     private final Path home;
-    private final List<String> folders;
+    private final Map<String, Root> roots = new LinkedHashMap<>();
+    private boolean started;
+    private boolean closed;
     private final FileService files;
     private final Duration debounce;
     private final long maxBytes;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("grove-watch").factory());
     private final Map<Path, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
-    private final List<DirectoryWatcher> watchers = new ArrayList<>();
 
+    /** One watched folder: its Grove path prefix, its directory, and the watcher once started. */
+    private static final class Root {
+        final String name;
+        final Path dir;
+        DirectoryWatcher watcher;
+
+        Root(String name, Path dir) {
+            this.name = name;
+            this.dir = dir;
+        }
+    }
+
+    /**
+     * @param home    the directory the configured folders are under ({@code watch.home})
+     * @param folders the configured folders ({@code watch.folders}), paths relative to {@code home}
+     */
     public FolderWatcher(Path home, List<String> folders, FileService files, Duration debounce, long maxBytes) {
         this.home = home.toAbsolutePath().normalize();
-        this.folders = List.copyOf(folders);
         this.files = files;
         this.debounce = debounce;
         this.maxBytes = maxBytes;
         for (String folder : folders) {
             FilePaths.check(folder);
+            roots.put(folder, new Root(folder, this.home.resolve(folder)));
         }
     }
 
+    /** The directory the configured folders are under. */
+    public Path home() {
+        return home;
+    }
+
+    /** The watched folders: Grove path prefix to directory. */
+    public synchronized Map<String, Path> folders() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        roots.forEach((name, root) -> out.put(name, root.dir));
+        return out;
+    }
+
     /** Scans the folders once, then watches them. */
-    public void start() throws IOException {
-        for (String folder : folders) {
-            Path dir = home.resolve(folder);
-            if (!Files.isDirectory(dir)) {
-                LOG.log(System.Logger.Level.WARNING, "watched folder {0} does not exist; skipped", dir);
-                continue;
-            }
-            DirectoryWatcher watcher = DirectoryWatcher.builder().path(dir).fileHashing(false)
-                    .listener(this::onEvent).build();
-            watchers.add(watcher);
-            watcher.watchAsync(Executors.newVirtualThreadPerTaskExecutor());
-            scheduler.execute(() -> catchUp(folder, dir));
+    public synchronized void start() throws IOException {
+        started = true;
+        for (Root root : roots.values()) {
+            watch(root);
         }
+    }
+
+    /**
+     * Watches one more folder at once: scans it (every file in it becomes a version under {@code name/}), then
+     * follows its changes.
+     *
+     * @param name the Grove path prefix (a valid Grove path), not already watched
+     * @param dir  an existing directory
+     * @throws IllegalArgumentException when the name is invalid or taken, or the directory overlaps a watched one
+     */
+    public synchronized void add(String name, Path dir) throws IOException {
+        FilePaths.check(name);
+        Path normal = dir.toAbsolutePath().normalize();
+        if (closed) {
+            throw new IllegalStateException("the folder watcher is closed");
+        }
+        for (Root root : roots.values()) {
+            if (overlaps(root.name, name)) {
+                throw new IllegalArgumentException("the name " + name + " overlaps the watched folder " + root.name);
+            }
+            if (normal.startsWith(root.dir) || root.dir.startsWith(normal)) {
+                throw new IllegalArgumentException(normal + " overlaps the watched folder " + root.name + " (" + root.dir + ")");
+            }
+        }
+        Root root = new Root(name, normal);
+        roots.put(name, root);
+        if (started) {
+            watch(root);
+        }
+    }
+
+    /** Stops watching {@code name}; what was stored from it stays. Returns whether it was watched. */
+    public synchronized boolean remove(String name) {
+        Root root = roots.remove(name);
+        if (root == null) {
+            return false;
+        }
+        closeQuietly(root);
+        return true;
+    }
+
+    private static boolean overlaps(String a, String b) {
+        return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
+    }
+
+    private void watch(Root root) throws IOException {
+        if (!Files.isDirectory(root.dir)) {
+            LOG.log(System.Logger.Level.WARNING, "watched folder {0} does not exist; skipped", root.dir);
+            return;
+        }
+        DirectoryWatcher watcher = DirectoryWatcher.builder().path(root.dir).fileHashing(false)
+                .listener(this::onEvent).build();
+        root.watcher = watcher;
+        watcher.watchAsync(Executors.newVirtualThreadPerTaskExecutor());
+        scheduler.execute(() -> catchUp(root));
     }
 
     private void onEvent(DirectoryChangeEvent event) {
         Path path = event.path();
         if (path == null || event.eventType() == DirectoryChangeEvent.EventType.OVERFLOW) {
-            folders.forEach(f -> scheduler.execute(() -> catchUp(f, home.resolve(f))));
+            List<Root> all;
+            synchronized (this) {
+                all = List.copyOf(roots.values());
+            }
+            all.forEach(r -> scheduler.execute(() -> catchUp(r)));
             return;
         }
         if (event.isDirectory()) {
@@ -101,6 +186,9 @@ public final class FolderWatcher implements AutoCloseable {
     /** Ingests the file if it has not changed since the last look, else looks again later. */
     private void settle(Path file, long lastSize, long lastMtime) {
         pending.remove(file);
+        if (rootOf(file).isEmpty()) {
+            return; // its folder is no longer watched
+        }
         try {
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 tombstone(file);
@@ -146,7 +234,9 @@ public final class FolderWatcher implements AutoCloseable {
     }
 
     /** Catches up with changes made while the cell was not watching. */
-    private void catchUp(String folder, Path dir) {
+    private void catchUp(Root root) {
+        String folder = root.name;
+        Path dir = root.dir;
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                     .forEach(p -> schedule(p.toAbsolutePath().normalize(), -1, -1));
@@ -158,7 +248,7 @@ public final class FolderWatcher implements AutoCloseable {
         for (int page = 0; page < 10_000; page++) {
             List<VersionInfo> stored = files.list(folder + "/", after, 1000, false);
             for (VersionInfo v : stored) {
-                Path local = home.resolve(v.path());
+                Path local = dir.resolve(v.path().substring(folder.length() + 1));
                 if (!Files.exists(local, LinkOption.NOFOLLOW_LINKS)) {
                     schedule(local, -1, -1);
                 }
@@ -179,9 +269,21 @@ public final class FolderWatcher implements AutoCloseable {
         }
     }
 
+    private synchronized Optional<Root> rootOf(Path file) {
+        Root best = null;
+        for (Root root : roots.values()) {
+            if (file.startsWith(root.dir) && !file.equals(root.dir)
+                    && (best == null || root.dir.getNameCount() > best.dir.getNameCount())) {
+                best = root;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     private String groovePath(Path file) {
-        StringBuilder path = new StringBuilder();
-        for (Path part : home.relativize(file)) {
+        Root root = rootOf(file).orElseThrow(() -> new IllegalArgumentException(file + " is in no watched folder"));
+        StringBuilder path = new StringBuilder(root.name);
+        for (Path part : root.dir.relativize(file)) {
             if (!path.isEmpty()) {
                 path.append('/');
             }
@@ -192,13 +294,21 @@ public final class FolderWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        for (DirectoryWatcher watcher : watchers) {
+        synchronized (this) {
+            closed = true;
+            roots.values().forEach(FolderWatcher::closeQuietly);
+        }
+        scheduler.shutdownNow();
+    }
+
+    private static void closeQuietly(Root root) {
+        if (root.watcher != null) {
             try {
-                watcher.close();
+                root.watcher.close();
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing a folder watcher failed: " + e.getMessage());
             }
+            root.watcher = null;
         }
-        scheduler.shutdownNow();
     }
 }
