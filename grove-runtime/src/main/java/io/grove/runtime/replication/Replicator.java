@@ -95,6 +95,9 @@ public final class Replicator implements AutoCloseable {
     private final AtomicReference<Status> status = new AtomicReference<>(Status.NEVER);
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean soon = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Pushes in flight, shared with {@link #eager}: together they never exceed the factor. */
+    private final PushClaims claims = new PushClaims();
+    private volatile Optional<EagerPush> eager = Optional.empty();
 
     public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
                       ReplicationSettings settings, AuditBook audits, Ledger ledger, EventBus events, Clock clock) {
@@ -177,6 +180,22 @@ public final class Replicator implements AutoCloseable {
             }
         }
         return new Counting(settings.factor(r.parameters()), Set.copyOf(counting));
+    }
+
+    /**
+     * Turns on pushing chunks while they are ingested ({@link EagerPush}); the returned listener goes to
+     * {@code FileService.onNewChunk}. Call once, before ingests start.
+     */
+    public synchronized EagerPush eagerPush(EagerPush.Settings eagerSettings) {
+        EagerPush push = new EagerPush(this, claims, placement, roster, peers, audits, settings, eagerSettings, clock);
+        eager.ifPresent(EagerPush::close);
+        eager = Optional.of(push);
+        return push;
+    }
+
+    /** The eager pushing of this cell, once turned on. */
+    public Optional<EagerPush> eager() {
+        return eager;
     }
 
     /** Starts the rounds: the first soon, then one per sync interval (read each round, the roster may change it). */
@@ -303,21 +322,35 @@ public final class Replicator implements AutoCloseable {
                 countingHolders.retainAll(counting);
                 List<CellId> targets = PlacementPolicy.targets(needed, countingHolders, candidates);
                 if (!targets.isEmpty()) {
+                    // Chosen again from fresh holdings plus the pushes in flight (eager ones), and claimed.
+                    targets = claims.claim(item.id(), () -> fresh(item, counting),
+                            taken -> PlacementPolicy.targets(needed, taken, candidates));
+                    if (targets.isEmpty()) {
+                        continue; // an eager push of it is under way; a failed one asks for another round
+                    }
                     if (countingHolders.size() + targets.size() < needed) {
                         atRisk++;
                     }
-                    for (CellId target : targets) {
+                    for (int t = 0; t < targets.size(); t++) {
+                        CellId target = targets.get(t);
                         if (budget.get() <= 0) {
                             atRisk++;
+                            targets.subList(t, targets.size()).forEach(left -> claims.release(item.id(), left));
                             break;
                         }
-                        permits.acquire();
+                        try {
+                            permits.acquire();
+                        } catch (InterruptedException e) {
+                            targets.subList(t, targets.size()).forEach(left -> claims.release(item.id(), left));
+                            throw e;
+                        }
                         running.add(transfers.submit(() -> {
                             try {
                                 if (push(item, target, budget)) {
                                     pushed.incrementAndGet();
                                 }
                             } finally {
+                                claims.release(item.id(), target);
                                 permits.release();
                             }
                         }));
@@ -357,7 +390,14 @@ public final class Replicator implements AutoCloseable {
         return done;
     }
 
-    private static PlacementPolicy.Candidate candidate(Member member, PeerHealth health) {
+    /** The counting cells recorded now as holding {@code item}. */
+    Set<CellId> fresh(Item item, Set<CellId> counting) {
+        Set<CellId> holding = new HashSet<>(placement.holders(List.of(item)).get(item.id()));
+        holding.retainAll(counting);
+        return holding;
+    }
+
+    static PlacementPolicy.Candidate candidate(Member member, PeerHealth health) {
         OptionalDouble score = health.routes().stream().map(RankedRoute::score).filter(OptionalDouble::isPresent)
                 .mapToDouble(OptionalDouble::getAsDouble).min();
         return new PlacementPolicy.Candidate(member.id(), member.favourite(), score);
@@ -539,6 +579,7 @@ public final class Replicator implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        eager.ifPresent(EagerPush::close);
         scheduler.shutdownNow();
         transfers.shutdownNow();
         try {
