@@ -440,13 +440,17 @@ public final class Replicator implements AutoCloseable {
         return dropped;
     }
 
-    /** Which of {@code ids} (from a peer's inventory) are chunks this cell replicates. */
+    /**
+     * Which of {@code ids} (from a peer's inventory) are chunks this cell replicates: referenced by a version, or
+     * recorded as held (pushed eagerly while their version is still being ingested).
+     */
     private List<Item> ours(List<ChunkId> ids) {
         List<Item> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i += Placement.PAGE) {
             List<String> hex = ids.subList(i, Math.min(ids.size(), i + Placement.PAGE)).stream().map(ChunkId::hex).toList();
-            out.addAll(db.jdbi().withHandle(h -> h.createQuery(
-                            "SELECT DISTINCT chunk_id FROM version_chunks WHERE chunk_id IN (<ids>)")
+            out.addAll(db.jdbi().withHandle(h -> h.createQuery("""
+                            SELECT chunk_id FROM version_chunks WHERE chunk_id IN (<ids>)
+                            UNION SELECT item_id FROM holdings WHERE kind = 'c' AND item_id IN (<ids>)""")
                     .bindList("ids", hex).mapTo(String.class).list()).stream()
                     .map(id -> new Item(id, Item.Kind.CHUNK)).toList());
         }

@@ -63,16 +63,9 @@ class EagerPushTest {
         CompletableFuture<FileService.Stored> put = CompletableFuture.supplyAsync(() -> put(a, "big.bin", content));
 
         EagerPush eager = a.cell().network().replicator().eager().orElseThrow();
-        try {
-            TestCell.eventually(Duration.ofSeconds(30), () -> holdingsOf(a, b.cell().id()) >= 8,
-                    "8 chunks are recorded as held by b");
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; " + eager.counts() + ", " + holdingsOf(a, b.cell().id())
-                    + " held, " + chunkFiles(b) + " chunk files on b", e);
-        }
+        awaitHeld(a, b, 8);
         assertThat(put).isNotDone();
         assertThat(chunkFiles(b)).isGreaterThanOrEqualTo(8);
-        assertThat(a.cell().network().replicator().eager().orElseThrow().counts().pushed()).isGreaterThanOrEqualTo(8);
 
         content.open();
         assertThat(put.get(30, TimeUnit.SECONDS).version().size()).isEqualTo(content.length());
@@ -93,8 +86,7 @@ class EagerPushTest {
         fleet(a, b);
         GatedStream content = new GatedStream(2 * CHUNK + 1000, 6 * CHUNK);
         CompletableFuture<FileService.Stored> put = CompletableFuture.supplyAsync(() -> put(a, "late.bin", content));
-        TestCell.eventually(Duration.ofSeconds(30), () -> holdingsOf(a, b.cell().id()) >= 2,
-                "the first chunks are held by b");
+        awaitHeld(a, b, 2);
         Path bDir = b.cell().folder().dir();
         b.close();
         cells.remove(b);
@@ -180,6 +172,18 @@ class EagerPushTest {
                     new FileService.PutOptions(1, "application/octet-stream", Long.MAX_VALUE));
         } catch (IOException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /** Waits until {@code owner}'s eager pushes have placed at least {@code n} chunks on {@code holder}. */
+    private static void awaitHeld(TestCell owner, TestCell holder, int n) throws Exception {
+        EagerPush eager = owner.cell().network().replicator().eager().orElseThrow();
+        try {
+            TestCell.eventually(Duration.ofSeconds(30), () -> holdingsOf(owner, holder.cell().id()) >= n
+                    && eager.counts().pushed() >= n, n + " chunks are pushed to and recorded as held by the holder");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; " + eager.counts() + ", " + holdingsOf(owner, holder.cell().id())
+                    + " recorded, " + chunkFiles(holder) + " chunk files on the holder", e);
         }
     }
 
