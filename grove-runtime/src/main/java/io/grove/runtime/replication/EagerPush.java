@@ -21,8 +21,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -235,7 +237,13 @@ public final class EagerPush implements NewChunks, AutoCloseable {
                 candidates.add(Replicator.candidate(m, health));
             }
         }
-        View fresh = new View(now, replication.factor(r.parameters()) - 1, Set.copyOf(counting), List.copyOf(candidates));
+        // The last round's ranking where it has one for every candidate: then a file's chunks (pushed here) and its
+        // manifest (pushed by the round the commit asks for) go to the same cells unless a route probe reordered them.
+        Map<CellId, PlacementPolicy.Candidate> ranked = new HashMap<>();
+        replicator.lastCandidates().forEach(c -> ranked.put(c.id(), c));
+        List<PlacementPolicy.Candidate> chosen = candidates.stream().allMatch(c -> ranked.containsKey(c.id()))
+                ? candidates.stream().map(c -> ranked.get(c.id())).toList() : candidates;
+        View fresh = new View(now, replication.factor(r.parameters()) - 1, Set.copyOf(counting), List.copyOf(chosen));
         view = fresh;
         return Optional.of(fresh);
     }

@@ -98,6 +98,8 @@ public final class Replicator implements AutoCloseable {
     /** Pushes in flight, shared with {@link #eager}: together they never exceed the factor. */
     private final PushClaims claims = new PushClaims();
     private volatile Optional<EagerPush> eager = Optional.empty();
+    /** The candidates of the last round, best first as it ranked them: eager pushes rank alike (same route scores). */
+    private volatile List<PlacementPolicy.Candidate> lastCandidates = List.of();
 
     public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
                       ReplicationSettings settings, AuditBook audits, Ledger ledger, EventBus events, Clock clock) {
@@ -294,6 +296,7 @@ public final class Replicator implements AutoCloseable {
         for (CellId peer : reachable) {
             candidates.add(candidate(members.get(peer), health.get(peer)));
         }
+        lastCandidates = List.copyOf(candidates);
         Map<CellId, PlacementPolicy.Candidate> byId = new HashMap<>();
         for (CellId peer : members.keySet()) {
             byId.put(peer, candidate(members.get(peer), health.get(peer)));
@@ -388,6 +391,11 @@ public final class Replicator implements AutoCloseable {
                     + done.lost() + ", at risk " + done.atRisk() + " of " + done.items());
         }
         return done;
+    }
+
+    /** The candidates of the last round (empty before it), for {@link EagerPush}. */
+    List<PlacementPolicy.Candidate> lastCandidates() {
+        return lastCandidates;
     }
 
     /** The counting cells recorded now as holding {@code item}. */
