@@ -6,6 +6,10 @@
 #
 #   benchmarks/replicate-vs-syncthing.sh [ROUNDS]      (default 2; needs root for apt-get when syncthing is missing)
 #
+# GROVE_DIST=folder runs another unpacked distribution (e.g. a copy of an older build, to compare alternately);
+# GROVE_SET="key=value ..." adds settings to every Grove cell (e.g. replication.eager.enabled=false);
+# SKIP_SYNCTHING=1 runs the Grove rounds only.
+#
 # Prints Markdown table rows for docs/benchmarks.md. Everything listens on 127.0.0.1 only; Syncthing's global
 # discovery, relays, NAT traversal and usage reporting are off.
 set -euo pipefail
@@ -20,13 +24,15 @@ if ! command -v syncthing >/dev/null; then
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq syncthing >&2
 fi
 JAVA_HOME=$(find_jdk); export JAVA_HOME
-dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
+dist=${GROVE_DIST:-$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)}
 if [ -z "$dist" ]; then
     ensure_maven
     mvn -B -q -DskipTests -pl distribution -am package >&2
     dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
 fi
-GROVE="$PWD/$dist/bin/grove"
+case $dist in /*) GROVE="$dist/bin/grove" ;; *) GROVE="$PWD/$dist/bin/grove" ;; esac
+EXTRA=()
+for kv in ${GROVE_SET:-}; do EXTRA+=(--set "$kv"); done
 mkdir -p "$WORK"
 if [ ! -f "$WORK/big.bin" ] || [ "$(stat -c %s "$WORK/big.bin")" != "$SIZE" ]; then
     head -c "$SIZE" /dev/urandom > "$WORK/big.bin"
@@ -50,7 +56,7 @@ serve() { # serve DIR LABEL
     rm -rf "$1"
     "$GROVE" serve --dir "$1" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 --set cell.label="$2" \
         --set transports.lan.enabled=false --set fleet.gossip-interval=1s --set sync.interval=2s \
-        --set healing.grace-period=10s --set routes.probe-interval=5s > "$1.log" 2>&1 &
+        --set healing.grace-period=10s --set routes.probe-interval=5s "${EXTRA[@]}" > "$1.log" 2>&1 &
     PIDS+=($!)
     for _ in $(seq 600); do [ -f "$1/serve.json" ] && break; sleep 0.1; done
 }
@@ -135,6 +141,6 @@ echo "| round | grove put (s) | grove to factor 2 (s) | syncthing full copy (s) 
 echo "|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
     read -r put factor repair <<< "$(grove_round)"
-    st=$(st_round)
+    st=skipped; [ -n "${SKIP_SYNCTHING:-}" ] || st=$(st_round)
     echo "| $round | $put | $factor | $st | $repair | $(cut -d' ' -f1-3 /proc/loadavg) |"
 done

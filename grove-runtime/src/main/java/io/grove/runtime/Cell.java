@@ -127,6 +127,7 @@ public final class Cell implements AutoCloseable {
             PeerStack peer = network.stack();
             storage.files().fetchMissingFrom(network.remoteChunks()::fetch);
             Network wired = network;
+            wired.replicator().eager().ifPresent(storage.files()::onNewChunk);
             storage.files().onCommit(versions -> {
                 wired.replicator().syncSoon();
                 for (var v : versions.size() > 20 ? versions.subList(0, 20) : versions) {

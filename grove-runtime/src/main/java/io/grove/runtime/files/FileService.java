@@ -4,6 +4,7 @@ import io.grove.api.CellId;
 import io.grove.api.store.ChunkBatch;
 import io.grove.api.store.ChunkStore;
 import io.grove.runtime.cell.CellKeys;
+import io.grove.runtime.ingest.Destination;
 import io.grove.runtime.ingest.Ingest;
 import io.grove.runtime.ingest.Packer;
 import io.grove.runtime.manifest.ChunkEntry;
@@ -57,6 +58,7 @@ public final class FileService {
     private final IngestGate gate;
     private final int packBelow;
     private volatile java.util.function.Consumer<List<VersionInfo>> listener = versions -> { };
+    private volatile NewChunks newChunks = NewChunks.NONE;
     // SQLite has one writer at a time; taking the turn here (instead of upgrading a read transaction inside SQLite,
     // which fails with SQLITE_BUSY under contention) also makes "read the current version, write its successor" atomic.
     private final ReentrantLock commitLock = new ReentrantLock();
@@ -92,7 +94,7 @@ public final class FileService {
     public Stored put(String path, InputStream content, PutOptions options) throws IOException {
         FilePaths.check(path);
         try (IngestGate.Pass pass = gate.enter(); ChunkBatch batch = store.batch()) {
-            Ingest.Ingested ingested = ingest.run(content, batch, options.maxBytes());
+            Ingest.Ingested ingested = ingest.start(content, staged(Destination.of(batch)), options.maxBytes()).await();
             batch.commit();
             VersionInfo version = commit(path, ingested.chunks(), ingested.size(), options.mtime(),
                     options.mediaType(), false);
@@ -485,6 +487,29 @@ public final class FileService {
      */
     public void onCommit(java.util.function.Consumer<List<VersionInfo>> listener) {
         this.listener = listener;
+    }
+
+    /**
+     * Hears each new chunk a put stages, before its version commits (replication pushes it at once); called on an
+     * ingest worker, so it must return quickly. Archives' chunks are not reported: their groups commit soon anyway.
+     */
+    public void onNewChunk(NewChunks listener) {
+        this.newChunks = listener;
+    }
+
+    /** {@code destination}, telling {@link #newChunks} about each chunk it stores anew; a failing listener is logged. */
+    private Destination staged(Destination destination) {
+        return sealed -> {
+            Destination.Placed placed = destination.place(sealed);
+            if (placed.isNew()) {
+                try {
+                    newChunks.staged(sealed.id(), sealed.ciphertext());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a listener of new chunks failed", e);
+                }
+            }
+            return placed;
+        };
     }
 
     private static <T> T await(Future<T> future) {

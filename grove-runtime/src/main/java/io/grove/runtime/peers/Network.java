@@ -24,6 +24,7 @@ import io.grove.runtime.peer.RosterSource;
 import io.grove.runtime.peer.SqliteManifestStore;
 import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
+import io.grove.runtime.replication.EagerPush;
 import io.grove.runtime.replication.Placement;
 import io.grove.runtime.replication.RemoteChunks;
 import io.grove.runtime.replication.ReplicationOperations;
@@ -165,6 +166,7 @@ public final class Network implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("configuration key 'events.presence-interval': " + e.getMessage());
         }
+        replicator.eagerPush(EagerPush.Settings.from(config));
         return new Network(roster, stack, transports, peers, gossip, fleet, replicator, events, ownRoutes,
                 config.list("peer.advertise"), shares, chat, meter, presence);
     }

@@ -95,6 +95,11 @@ public final class Replicator implements AutoCloseable {
     private final AtomicReference<Status> status = new AtomicReference<>(Status.NEVER);
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean soon = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Pushes in flight, shared with {@link #eager}: together they never exceed the factor. */
+    private final PushClaims claims = new PushClaims();
+    private volatile Optional<EagerPush> eager = Optional.empty();
+    /** The candidates of the last round, best first as it ranked them: eager pushes rank alike (same route scores). */
+    private volatile List<PlacementPolicy.Candidate> lastCandidates = List.of();
 
     public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
                       ReplicationSettings settings, AuditBook audits, Ledger ledger, EventBus events, Clock clock) {
@@ -177,6 +182,22 @@ public final class Replicator implements AutoCloseable {
             }
         }
         return new Counting(settings.factor(r.parameters()), Set.copyOf(counting));
+    }
+
+    /**
+     * Turns on pushing chunks while they are ingested ({@link EagerPush}); the returned listener goes to
+     * {@code FileService.onNewChunk}. Call once, before ingests start.
+     */
+    public synchronized EagerPush eagerPush(EagerPush.Settings eagerSettings) {
+        EagerPush push = new EagerPush(this, claims, placement, roster, peers, audits, settings, eagerSettings, clock);
+        eager.ifPresent(EagerPush::close);
+        eager = Optional.of(push);
+        return push;
+    }
+
+    /** The eager pushing of this cell, once turned on. */
+    public Optional<EagerPush> eager() {
+        return eager;
     }
 
     /** Starts the rounds: the first soon, then one per sync interval (read each round, the roster may change it). */
@@ -275,6 +296,7 @@ public final class Replicator implements AutoCloseable {
         for (CellId peer : reachable) {
             candidates.add(candidate(members.get(peer), health.get(peer)));
         }
+        lastCandidates = List.copyOf(candidates);
         Map<CellId, PlacementPolicy.Candidate> byId = new HashMap<>();
         for (CellId peer : members.keySet()) {
             byId.put(peer, candidate(members.get(peer), health.get(peer)));
@@ -303,21 +325,35 @@ public final class Replicator implements AutoCloseable {
                 countingHolders.retainAll(counting);
                 List<CellId> targets = PlacementPolicy.targets(needed, countingHolders, candidates);
                 if (!targets.isEmpty()) {
+                    // Chosen again from fresh holdings plus the pushes in flight (eager ones), and claimed.
+                    targets = claims.claim(item.id(), () -> fresh(item, counting),
+                            taken -> PlacementPolicy.targets(needed, taken, candidates));
+                    if (targets.isEmpty()) {
+                        continue; // an eager push of it is under way; a failed one asks for another round
+                    }
                     if (countingHolders.size() + targets.size() < needed) {
                         atRisk++;
                     }
-                    for (CellId target : targets) {
+                    for (int t = 0; t < targets.size(); t++) {
+                        CellId target = targets.get(t);
                         if (budget.get() <= 0) {
                             atRisk++;
+                            targets.subList(t, targets.size()).forEach(left -> claims.release(item.id(), left));
                             break;
                         }
-                        permits.acquire();
+                        try {
+                            permits.acquire();
+                        } catch (InterruptedException e) {
+                            targets.subList(t, targets.size()).forEach(left -> claims.release(item.id(), left));
+                            throw e;
+                        }
                         running.add(transfers.submit(() -> {
                             try {
                                 if (push(item, target, budget)) {
                                     pushed.incrementAndGet();
                                 }
                             } finally {
+                                claims.release(item.id(), target);
                                 permits.release();
                             }
                         }));
@@ -357,7 +393,19 @@ public final class Replicator implements AutoCloseable {
         return done;
     }
 
-    private static PlacementPolicy.Candidate candidate(Member member, PeerHealth health) {
+    /** The candidates of the last round (empty before it), for {@link EagerPush}. */
+    List<PlacementPolicy.Candidate> lastCandidates() {
+        return lastCandidates;
+    }
+
+    /** The counting cells recorded now as holding {@code item}. */
+    Set<CellId> fresh(Item item, Set<CellId> counting) {
+        Set<CellId> holding = new HashSet<>(placement.holders(List.of(item)).get(item.id()));
+        holding.retainAll(counting);
+        return holding;
+    }
+
+    static PlacementPolicy.Candidate candidate(Member member, PeerHealth health) {
         OptionalDouble score = health.routes().stream().map(RankedRoute::score).filter(OptionalDouble::isPresent)
                 .mapToDouble(OptionalDouble::getAsDouble).min();
         return new PlacementPolicy.Candidate(member.id(), member.favourite(), score);
@@ -400,13 +448,17 @@ public final class Replicator implements AutoCloseable {
         return dropped;
     }
 
-    /** Which of {@code ids} (from a peer's inventory) are chunks this cell replicates. */
+    /**
+     * Which of {@code ids} (from a peer's inventory) are chunks this cell replicates: referenced by a version, or
+     * recorded as held (pushed eagerly while their version is still being ingested).
+     */
     private List<Item> ours(List<ChunkId> ids) {
         List<Item> out = new ArrayList<>();
         for (int i = 0; i < ids.size(); i += Placement.PAGE) {
             List<String> hex = ids.subList(i, Math.min(ids.size(), i + Placement.PAGE)).stream().map(ChunkId::hex).toList();
-            out.addAll(db.jdbi().withHandle(h -> h.createQuery(
-                            "SELECT DISTINCT chunk_id FROM version_chunks WHERE chunk_id IN (<ids>)")
+            out.addAll(db.jdbi().withHandle(h -> h.createQuery("""
+                            SELECT chunk_id FROM version_chunks WHERE chunk_id IN (<ids>)
+                            UNION SELECT item_id FROM holdings WHERE kind = 'c' AND item_id IN (<ids>)""")
                     .bindList("ids", hex).mapTo(String.class).list()).stream()
                     .map(id -> new Item(id, Item.Kind.CHUNK)).toList());
         }
@@ -539,6 +591,7 @@ public final class Replicator implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        eager.ifPresent(EagerPush::close);
         scheduler.shutdownNow();
         transfers.shutdownNow();
         try {
