@@ -567,6 +567,11 @@ public final class Replicator implements AutoCloseable {
         return done;
     }
 
+    /** The per-folder settings ({@code replication.folders}). */
+    public FolderPolicies folders() {
+        return settings.folders();
+    }
+
     /** The chunks of this cell not kept locally: they are read from the fleet. */
     public RemoteChunks remote() {
         return remote;
