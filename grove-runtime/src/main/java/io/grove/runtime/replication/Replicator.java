@@ -289,7 +289,7 @@ public final class Replicator implements AutoCloseable {
         AtomicLong pushed = new AtomicLong();
         long released = 0;
         long atRisk = 0;
-        long roundStart = clock.millis();
+        long roundStart = now.toEpochMilli(); // inventories of this round confirm holdings from here on
         List<Map.Entry<Item, ChunkPolicy>> offloadable = new ArrayList<>();
         long items = 0;
         Semaphore permits = new Semaphore(settings.maxConcurrent());
