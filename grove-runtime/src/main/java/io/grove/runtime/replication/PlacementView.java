@@ -67,8 +67,9 @@ public final class PlacementView {
             Set<String> offloaded = placement.shards().offloadedAmong(file.chunks());
             List<String> coded = file.chunks().stream()
                     .filter(c -> policies.containsKey(c) && policies.get(c).erasure().isPresent()).toList();
+            Set<String> codedIds = new HashSet<>(coded);
             Map<String, ShardSet> sets = coded.isEmpty() ? Map.of() : placement.shards().sets(coded);
-            List<Item> whole = items.stream().filter(i -> !coded.contains(i.id())).toList();
+            List<Item> whole = items.stream().filter(i -> !codedIds.contains(i.id())).toList();
             Map<String, Set<CellId>> holders = placement.holders(whole);
             int min = Integer.MAX_VALUE;
             int target = 0;
