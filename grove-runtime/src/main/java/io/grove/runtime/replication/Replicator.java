@@ -316,8 +316,8 @@ public final class Replicator implements AutoCloseable {
                 if (item.kind() == Item.Kind.CHUNK && policy.erasure().isPresent()) {
                     ErasurePlacer.Plan plan = erasure.plan(ChunkId.of(item.id()), policy.erasure().get(), counting,
                             candidates, byId);
-                    if (plan.atRisk()) {
-                        atRisk++;
+                    if (plan.atRisk() || (!plan.pushes().isEmpty() && budget.get() <= 0)) {
+                        atRisk++; // too few cells, or this round's byte budget is spent
                     }
                     if (!plan.pushes().isEmpty() && budget.get() > 0) {
                         permits.acquire();
