@@ -135,26 +135,38 @@ final class ErasurePlacer {
                     plan.chunk().hex());
             return 0;
         }
-        int pushed = 0;
-        for (Map.Entry<Integer, CellId> p : plan.pushes().entrySet()) {
-            if (budget.get() <= 0) {
-                break;
+        // The shards of one chunk are pushed at once (at most k + m ≤ 32 per chunk, to up to k + m cells; the round
+        // bounds the chunks in flight with healing.max-concurrent).
+        java.util.concurrent.atomic.AtomicInteger pushed = new java.util.concurrent.atomic.AtomicInteger();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Map.Entry<Integer, CellId> p : plan.pushes().entrySet()) {
+                Shard shard = shards.get(p.getKey());
+                if (budget.addAndGet(-shard.bytes().length) + shard.bytes().length <= 0) {
+                    break;
+                }
+                pool.submit(() -> {
+                    if (pushShard(plan.chunk(), shard, p.getValue())) {
+                        pushed.incrementAndGet();
+                    }
+                });
             }
-            Shard shard = shards.get(p.getKey());
-            budget.addAndGet(-shard.bytes().length);
-            try {
-                peers.call(p.getValue(), route -> peers.client().put(route, shard.id(), shard.bytes().length,
-                        new ByteArrayInputStream(shard.bytes())));
-                audits.place(shard.id(), p.getValue(), shard.bytes().length,
-                        Challenge.create(shard.bytes(), CHALLENGES_ON_PUSH), clock.instant());
-                placement.confirm(new Item(shard.id().hex(), Item.Kind.SHARD), p.getValue(), "push");
-                pushed++;
-            } catch (IOException | PeerRejection e) {
-                LOG.log(System.Logger.Level.DEBUG, "push of shard {0} of {1} to {2} failed: {3}", p.getKey(),
-                        plan.chunk().hex().substring(0, 12), p.getValue().shortForm(), e.toString());
-            }
+        } // waits for every push (each bounded by peer.timeout)
+        return pushed.get();
+    }
+
+    private boolean pushShard(ChunkId chunk, Shard shard, CellId target) {
+        try {
+            peers.call(target, route -> peers.client().put(route, shard.id(), shard.bytes().length,
+                    new ByteArrayInputStream(shard.bytes())));
+            audits.place(shard.id(), target, shard.bytes().length,
+                    Challenge.create(shard.bytes(), CHALLENGES_ON_PUSH), clock.instant());
+            placement.confirm(new Item(shard.id().hex(), Item.Kind.SHARD), target, "push");
+            return true;
+        } catch (IOException | PeerRejection e) {
+            LOG.log(System.Logger.Level.DEBUG, "push of shard {0} of {1} to {2} failed: {3}", shard.index(),
+                    chunk.hex().substring(0, 12), target.shortForm(), e.toString());
+            return false;
         }
-        return pushed;
     }
 
     /**
