@@ -92,7 +92,8 @@ public final class ShardSpread {
         }
         List<CellId> sorted = these.stream().sorted(java.util.Comparator
                 .comparingInt((CellId c) -> load.get(c))
-                .thenComparing(c -> byId.get(c), java.util.Comparator.nullsLast(PlacementPolicy.PREFERENCE)))
+                .thenComparing(c -> byId.get(c), java.util.Comparator.nullsLast(PlacementPolicy.PREFERENCE))
+                .thenComparing(c -> c))
                 .toList();
         return sorted.subList(1, sorted.size());
     }
