@@ -125,7 +125,9 @@ final class PutCommand implements Callable<Integer> {
         }
         HttpRequest request = client.request("/api/v1/files/" + ApiClient.filePath(path))
                 .header("X-Grove-Mtime", Long.toString(mtime))
-                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                // fromPublisher refuses a length of 0: an empty file is sent as an empty body.
+                .PUT(size == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
                     try {
                         return progress.track(Files.newInputStream(file));
                     } catch (IOException e) {

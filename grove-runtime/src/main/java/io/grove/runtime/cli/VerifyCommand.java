@@ -27,6 +27,9 @@ final class VerifyCommand implements Callable<Integer> {
         }
         System.out.println("checked " + report.path("versionsChecked").asLong() + " versions and "
                 + report.path("chunksChecked").asLong() + " chunks (" + Human.bytes(report.path("bytesRead").asLong()) + ")");
+        if (report.path("offloaded").asLong() > 0) {
+            System.out.println(report.path("offloaded").asLong() + " chunks are offloaded to the fleet (not checked here)");
+        }
         for (JsonNode m : report.path("missing")) {
             System.out.println("missing chunk " + m.path("chunk").asText() + " used by " + m.path("paths"));
         }

@@ -99,6 +99,64 @@ public final class ConfigNode implements PluginConfig {
                 .orElse(List.of());
     }
 
+    /**
+     * A list of small records: in {@code grove.yaml} a sequence whose items are mappings of scalars
+     * ({@code - {path: photos, factor: 3}}) or strings; from {@code --set} or the environment, items separated by
+     * commas, each {@code name=value} pairs separated by semicolons ({@code path=photos;factor=3}). A string item in
+     * the file uses the same semicolon form. Names and values are trimmed; a value may not contain {@code ;}.
+     *
+     * @throws ConfigException when an item is neither, or a pair has no {@code =}, or a name repeats
+     */
+    public List<java.util.Map<String, String>> records(String key) {
+        String full = full(key);
+        JsonNode node = root.overridden(full) ? null : root.fileNode(full);
+        List<java.util.Map<String, String>> out = new ArrayList<>();
+        if (node != null && node.isArray()) {
+            for (JsonNode item : node) {
+                if (item.isObject()) {
+                    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+                    item.fields().forEachRemaining(e -> {
+                        if (e.getValue().isContainerNode()) {
+                            throw new ConfigException("configuration key '" + full + "': field '" + e.getKey()
+                                    + "' must be a value");
+                        }
+                        fields.put(e.getKey().trim(), e.getValue().asText().trim());
+                    });
+                    out.add(java.util.Map.copyOf(fields));
+                } else if (item.isTextual()) {
+                    out.add(pairs(full, item.asText()));
+                } else {
+                    throw new ConfigException("configuration key '" + full + "' lists " + item.getNodeType()
+                            + "; expected mappings or 'name=value;…' strings");
+                }
+            }
+            return List.copyOf(out);
+        }
+        for (String item : list(key)) {
+            out.add(pairs(full, item));
+        }
+        return List.copyOf(out);
+    }
+
+    private static java.util.Map<String, String> pairs(String key, String item) {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        for (String pair : item.split(";")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("configuration key '" + key + "': '" + pair.trim()
+                        + "' is not name=value");
+            }
+            if (fields.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim()) != null) {
+                throw new ConfigException("configuration key '" + key + "': '" + pair.substring(0, eq).trim()
+                        + "' is given twice in one item");
+            }
+        }
+        return java.util.Map.copyOf(fields);
+    }
+
     @Override
     public ConfigNode node(String key) {
         return new ConfigNode(root, full(key));

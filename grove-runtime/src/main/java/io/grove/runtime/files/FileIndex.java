@@ -87,6 +87,15 @@ public final class FileIndex {
                 .bind(0, after).bind(1, limit).mapTo(String.class).list());
     }
 
+    /**
+     * Whether this cell deleted its local copy of {@code chunk} after placing it in full on other cells (offload,
+     * docs/replication.md): its absence from the store is expected, and reads fetch it from the fleet.
+     */
+    public boolean isOffloaded(ChunkId chunk) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1 FROM offloaded WHERE chunk_id = ?")
+                .bind(0, chunk.hex()).mapTo(Integer.class).findOne().isPresent());
+    }
+
     /** Versions referencing a chunk (for reporting what a corrupt chunk damages). */
     public List<VersionInfo> versionsUsing(ChunkId chunk) {
         return jdbi.withHandle(h -> h.createQuery("""

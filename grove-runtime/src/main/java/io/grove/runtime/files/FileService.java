@@ -94,7 +94,7 @@ public final class FileService {
     public Stored put(String path, InputStream content, PutOptions options) throws IOException {
         FilePaths.check(path);
         try (IngestGate.Pass pass = gate.enter(); ChunkBatch batch = store.batch()) {
-            Ingest.Ingested ingested = ingest.start(content, staged(Destination.of(batch)), options.maxBytes()).await();
+            Ingest.Ingested ingested = ingest.start(content, staged(path, Destination.of(batch)), options.maxBytes()).await();
             batch.commit();
             VersionInfo version = commit(path, ingested.chunks(), ingested.size(), options.mtime(),
                     options.mediaType(), false);
@@ -498,12 +498,12 @@ public final class FileService {
     }
 
     /** {@code destination}, telling {@link #newChunks} about each chunk it stores anew; a failing listener is logged. */
-    private Destination staged(Destination destination) {
+    private Destination staged(String path, Destination destination) {
         return sealed -> {
             Destination.Placed placed = destination.place(sealed);
             if (placed.isNew()) {
                 try {
-                    newChunks.staged(sealed.id(), sealed.ciphertext());
+                    newChunks.staged(path, sealed.id(), sealed.ciphertext());
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "a listener of new chunks failed", e);
                 }

@@ -10,11 +10,12 @@ import io.grove.api.ChunkId;
 @FunctionalInterface
 public interface NewChunks {
     /** Nobody listens. */
-    NewChunks NONE = (id, sealed) -> { };
+    NewChunks NONE = (path, id, sealed) -> { };
 
     /**
+     * @param path   the file being put (replication keeps a chunk by its folder's settings)
      * @param id     the chunk's id (SHA-256 of {@code sealed})
      * @param sealed its stored bytes; the caller does not change them afterwards
      */
-    void staged(ChunkId id, byte[] sealed);
+    void staged(String path, ChunkId id, byte[] sealed);
 }

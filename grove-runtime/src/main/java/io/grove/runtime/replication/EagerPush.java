@@ -94,7 +94,7 @@ public final class EagerPush implements NewChunks, AutoCloseable {
     }
 
     /** Who may receive a copy now, as a round sees it. */
-    private record View(Instant at, int needed, Set<CellId> counting, List<PlacementPolicy.Candidate> candidates) {
+    private record View(Instant at, int factor, Set<CellId> counting, List<PlacementPolicy.Candidate> candidates) {
     }
 
     private final Replicator replicator;
@@ -144,7 +144,7 @@ public final class EagerPush implements NewChunks, AutoCloseable {
 
     /** Hands {@code sealed} to a pusher, waiting at most {@link Settings#maxWait()} for room; else leaves it to the round. */
     @Override
-    public void staged(ChunkId id, byte[] sealed) {
+    public void staged(String path, ChunkId id, byte[] sealed) {
         if (!settings.enabled() || closed || current().isEmpty()) {
             return;
         }
@@ -165,7 +165,7 @@ public final class EagerPush implements NewChunks, AutoCloseable {
                 try {
                     lanes.acquire();
                     try {
-                        push(id, sealed);
+                        push(path, id, sealed);
                     } finally {
                         lanes.release();
                     }
@@ -180,15 +180,21 @@ public final class EagerPush implements NewChunks, AutoCloseable {
         }
     }
 
-    private void push(ChunkId id, byte[] sealed) {
+    private void push(String path, ChunkId id, byte[] sealed) {
         Optional<View> now = current();
         if (now.isEmpty()) {
             return;
         }
         View v = now.get();
+        // The folder's settings: shards of an erasure-coded folder are the round's work (encoded from the stored chunk).
+        ChunkPolicy policy = replication.folders().chunkPolicy(path, v.factor());
+        if (policy.erasure().isPresent()) {
+            return;
+        }
+        int needed = policy.copiesOnPeers();
         Item item = new Item(id.hex(), Item.Kind.CHUNK);
         List<CellId> targets = claims.claim(item.id(), () -> replicator.fresh(item, v.counting()),
-                taken -> PlacementPolicy.targets(v.needed(), taken, v.candidates()));
+                taken -> PlacementPolicy.targets(needed, taken, v.candidates()));
         for (CellId target : targets) {
             try {
                 peers.call(target, route -> peers.client().put(route, id, sealed.length, new ByteArrayInputStream(sealed)));
@@ -243,7 +249,7 @@ public final class EagerPush implements NewChunks, AutoCloseable {
         replicator.lastCandidates().forEach(c -> ranked.put(c.id(), c));
         List<PlacementPolicy.Candidate> chosen = candidates.stream().allMatch(c -> ranked.containsKey(c.id()))
                 ? candidates.stream().map(c -> ranked.get(c.id())).toList() : candidates;
-        View fresh = new View(now, replication.factor(r.parameters()) - 1, Set.copyOf(counting), List.copyOf(chosen));
+        View fresh = new View(now, replication.factor(r.parameters()), Set.copyOf(counting), List.copyOf(chosen));
         view = fresh;
         return Optional.of(fresh);
     }

@@ -7,7 +7,7 @@ import io.grove.api.ChunkId;
  * the SHA-256 of their bytes, so a holder can verify what it receives and the owner what it reads back.
  *
  * @param id   64 lower-case hex characters
- * @param kind chunk or manifest
+ * @param kind chunk, manifest or shard
  */
 public record Item(String id, Kind kind) {
     public Item {
@@ -18,7 +18,9 @@ public record Item(String id, Kind kind) {
 
     /** The kinds of replicated items. */
     public enum Kind {
-        CHUNK("c"), MANIFEST("m");
+        CHUNK("c"), MANIFEST("m"),
+        /** A Reed-Solomon shard of an erasure-coded chunk, stored and pushed like a chunk (named by its SHA-256). */
+        SHARD("s");
 
         private final String code;
 
@@ -35,6 +37,7 @@ public record Item(String id, Kind kind) {
             return switch (code) {
                 case "c" -> CHUNK;
                 case "m" -> MANIFEST;
+                case "s" -> SHARD;
                 default -> throw new IllegalArgumentException("unknown item kind " + code);
             };
         }

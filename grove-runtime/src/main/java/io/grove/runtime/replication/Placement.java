@@ -28,11 +28,50 @@ public final class Placement {
     private final Database db;
     private final CellId self;
     private final Clock clock;
+    private final ShardBook shards;
 
     public Placement(Database db, CellId self, Clock clock) {
         this.db = db;
         this.self = self;
         this.clock = clock;
+        this.shards = new ShardBook(db, clock);
+    }
+
+    /** The shard sets of erasure-coded chunks and the offloaded chunks. */
+    public ShardBook shards() {
+        return shards;
+    }
+
+    /**
+     * The paths of the files whose versions use each of {@code items}: for a chunk every version referencing it, for
+     * a manifest its version. Items no version uses are absent.
+     */
+    public Map<String, Set<String>> paths(List<Item> items) {
+        Map<String, Set<String>> out = new HashMap<>();
+        List<String> chunks = items.stream().filter(i -> i.kind() == Item.Kind.CHUNK).map(Item::id).toList();
+        List<String> manifests = items.stream().filter(i -> i.kind() == Item.Kind.MANIFEST).map(Item::id).toList();
+        for (int i = 0; i < chunks.size(); i += PAGE) {
+            List<String> page = chunks.subList(i, Math.min(chunks.size(), i + PAGE));
+            db.jdbi().useHandle(h -> h.createQuery("""
+                            SELECT DISTINCT vc.chunk_id, v.path FROM version_chunks vc JOIN versions v ON v.id = vc.version_id
+                            WHERE vc.chunk_id IN (<ids>)""")
+                    .bindList("ids", page).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue())));
+        }
+        for (int i = 0; i < manifests.size(); i += PAGE) {
+            List<String> page = manifests.subList(i, Math.min(manifests.size(), i + PAGE));
+            db.jdbi().useHandle(h -> h.createQuery("SELECT id, path FROM versions WHERE id IN (<ids>)")
+                    .bindList("ids", page).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue())));
+        }
+        return out;
+    }
+
+    /** The cells whose holding of {@code item} was confirmed at or after {@code since} (epoch ms). */
+    public Set<CellId> confirmedSince(String item, long since) {
+        return new HashSet<>(db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT cell_id FROM holdings WHERE item_id = ? AND confirmed_at >= ?")
+                .bind(0, item).bind(1, since).map((rs, ctx) -> new CellId(rs.getString(1))).list()));
     }
 
     /**
@@ -110,13 +149,14 @@ public final class Placement {
 
     /**
      * Forgets the chunks {@code cell} was believed to hold but did not list in an inventory pass that started at
-     * {@code passStart}: it no longer has them. (Manifests are not in inventories; their holdings stay.)
+     * {@code passStart}: it no longer has them (chunks and shards). (Manifests are not in inventories; their
+     * holdings stay.)
      *
      * @return how many holdings were dropped
      */
     public int forgetUnlistedChunks(CellId cell, long passStart) {
         return db.jdbi().withHandle(h -> h.createUpdate(
-                        "DELETE FROM holdings WHERE cell_id = ? AND kind = 'c' AND confirmed_at < ?")
+                        "DELETE FROM holdings WHERE cell_id = ? AND kind IN ('c', 's') AND confirmed_at < ?")
                 .bind(0, cell.value()).bind(1, passStart).execute());
     }
 

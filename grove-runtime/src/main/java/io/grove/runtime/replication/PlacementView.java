@@ -1,6 +1,7 @@
 package io.grove.runtime.replication;
 
 import io.grove.api.CellId;
+import io.grove.runtime.erasure.ShardSet;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * Replication health as the REST API, the CLI and the dashboard show it: per file, the copies of its least
- * replicated chunk (or manifest) that count — this cell's own plus members seen within the grace period.
+ * replicated chunk (or manifest) that count — this cell's own (unless offloaded) plus members seen within the grace
+ * period — and, in erasure-coded folders, the shards of its least placed chunk that count.
  */
 public final class PlacementView {
     /** The most files one listing covers. */
@@ -29,36 +31,58 @@ public final class PlacementView {
     /**
      * One file's placement.
      *
-     * @param path           the path
-     * @param target         the factor
-     * @param confirmed      copies of its least replicated item that count (this cell's included)
-     * @param holders        the cells with a counting copy of every item of the file (this cell first)
-     * @param atRisk         whether {@code confirmed < target}
-     * @param atRiskChunks   how many of its items are below the factor
+     * @param path             the path
+     * @param target           whole copies wanted of its manifest and (outside erasure-coded folders) its chunks
+     * @param confirmed        copies that count of its least replicated whole-copy item (this cell's included
+     *                         unless offloaded)
+     * @param holders          the cells with a counting copy of every whole-copy item of the file (this cell first,
+     *                         unless some chunk of the file was offloaded)
+     * @param atRisk           whether some item is below its target: {@code confirmed < target}, or an
+     *                         erasure-coded chunk with fewer than {@code k + m} shards that count
+     * @param atRiskChunks     how many of its items are below their target
+     * @param erasure          {@code "k+m"} when its chunks are erasure-coded, else null
+     * @param shardsTarget     {@code k + m}, 0 without erasure coding
+     * @param shardsConfirmed  shards that count of its least placed erasure-coded chunk (0 without)
+     * @param unreadableChunks erasure-coded chunks neither local nor with {@code k} counting shards: unreadable
+     *                         until cells return
+     * @param offloadedChunks  chunks whose local copy was deleted (offload); they are read from the fleet
      */
     public record FilePlacement(String path, int target, int confirmed, List<String> holders, boolean atRisk,
-                                int atRiskChunks) {
+                                int atRiskChunks, String erasure, int shardsTarget, int shardsConfirmed,
+                                int unreadableChunks, int offloadedChunks) {
     }
 
     /** Placement of the current files after {@code after} (path order), at most {@code limit}. */
     public List<FilePlacement> files(String after, int limit) {
         Replicator.Counting counting = replicator.counting();
+        FolderPolicies folders = replicator.folders();
         List<FilePlacement> out = new ArrayList<>();
         Placement placement = replicator.placement();
         for (Placement.FileChunks file : placement.files(after, Math.min(limit, MAX_FILES))) {
             List<Item> items = new ArrayList<>();
             items.add(new Item(file.version(), Item.Kind.MANIFEST));
             file.chunks().forEach(c -> items.add(new Item(c, Item.Kind.CHUNK)));
-            Map<String, Set<CellId>> holders = placement.holders(items);
+            Map<String, ChunkPolicy> policies = folders.isEmpty() ? Map.of()
+                    : folders.policies(items, placement.paths(items), counting.factor());
+            Set<String> offloaded = placement.shards().offloadedAmong(file.chunks());
+            List<String> coded = file.chunks().stream()
+                    .filter(c -> policies.containsKey(c) && policies.get(c).erasure().isPresent()).toList();
+            Set<String> codedIds = new HashSet<>(coded);
+            Map<String, ShardSet> sets = coded.isEmpty() ? Map.of() : placement.shards().sets(coded);
+            List<Item> whole = items.stream().filter(i -> !codedIds.contains(i.id())).toList();
+            Map<String, Set<CellId>> holders = placement.holders(whole);
             int min = Integer.MAX_VALUE;
+            int target = 0;
             int atRisk = 0;
             Set<CellId> everywhere = null;
-            for (Item item : items) {
+            for (Item item : whole) {
+                ChunkPolicy policy = policies.getOrDefault(item.id(), ChunkPolicy.copies(counting.factor()));
                 Set<CellId> counted = new HashSet<>(holders.get(item.id()));
                 counted.retainAll(counting.counting());
-                int copies = 1 + counted.size();
+                int copies = (offloaded.contains(item.id()) ? 0 : 1) + counted.size();
                 min = Math.min(min, copies);
-                if (copies < counting.factor()) {
+                target = Math.max(target, policy.factor());
+                if (copies < policy.factor()) {
                     atRisk++;
                 }
                 if (everywhere == null) {
@@ -67,10 +91,43 @@ public final class PlacementView {
                     everywhere.retainAll(counted);
                 }
             }
+            String erasure = null;
+            int shardsTarget = 0;
+            int shardsMin = Integer.MAX_VALUE;
+            int unreadable = 0;
+            for (String chunk : coded) {
+                FolderPolicy.Erasure e = policies.get(chunk).erasure().orElseThrow();
+                erasure = e.toString();
+                shardsTarget = e.k() + e.m();
+                int placed = 0;
+                ShardSet set = sets.get(chunk);
+                if (set != null && set.k() == e.k() && set.m() == e.m()) {
+                    Map<String, Set<CellId>> shardHolders = placement.holders(set.shards().stream().distinct()
+                            .map(id -> new Item(id.hex(), Item.Kind.SHARD)).toList());
+                    for (var shard : set.shards()) {
+                        Set<CellId> counted = new HashSet<>(shardHolders.getOrDefault(shard.hex(), Set.of()));
+                        counted.retainAll(counting.counting());
+                        if (!counted.isEmpty()) {
+                            placed++;
+                        }
+                    }
+                }
+                shardsMin = Math.min(shardsMin, placed);
+                if (placed < e.k() + e.m()) {
+                    atRisk++;
+                }
+                if (placed < e.k() && offloaded.contains(chunk)) {
+                    unreadable++;
+                }
+            }
             List<String> holderIds = new ArrayList<>();
-            holderIds.add(self.value());
+            if (offloaded.isEmpty()) {
+                holderIds.add(self.value());
+            }
             new TreeSet<>(everywhere == null ? Set.<CellId>of() : everywhere).forEach(c -> holderIds.add(c.value()));
-            out.add(new FilePlacement(file.path(), counting.factor(), min, holderIds, min < counting.factor(), atRisk));
+            int confirmed = min == Integer.MAX_VALUE ? 1 : min;
+            out.add(new FilePlacement(file.path(), target, confirmed, holderIds, atRisk > 0, atRisk, erasure,
+                    shardsTarget, shardsMin == Integer.MAX_VALUE ? 0 : shardsMin, unreadable, offloaded.size()));
         }
         return out;
     }

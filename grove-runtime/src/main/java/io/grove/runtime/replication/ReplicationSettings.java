@@ -18,10 +18,16 @@ import java.util.Optional;
  * @param maxBytesPerRound bytes pushed per round at most, so one lost cell cannot start a storm
  * @param releaseAfter  how long a copy must stay above the factor before it is released (hysteresis)
  * @param inventoryPages inventory pages (10,000 ids each) read from each peer per round
+ * @param folders       per-folder factor, erasure coding and offload ({@code replication.folders})
  */
 public record ReplicationSettings(Optional<Integer> factor, Optional<Duration> interval, Optional<Duration> grace,
                                   int maxConcurrent, long maxBytesPerRound, Optional<Duration> releaseAfter,
-                                  int inventoryPages) {
+                                  int inventoryPages, FolderPolicies folders) {
+    public ReplicationSettings {
+        if (folders == null) {
+            throw new IllegalArgumentException("folder settings are required (FolderPolicies.NONE for none)");
+        }
+    }
 
     /** Reads the settings from the configuration root. */
     public static ReplicationSettings from(ConfigNode root) {
@@ -43,7 +49,8 @@ public record ReplicationSettings(Optional<Integer> factor, Optional<Duration> i
         Optional<Duration> release = root.duration("healing.release-after");
         release.ifPresent(d -> requireBetween("healing.release-after", d, Duration.ZERO, Duration.ofDays(30)));
         int pages = root.integer("sync.inventory-pages", 10, 1, 1000);
-        return new ReplicationSettings(factor, interval, grace, concurrent, bytes, release, pages);
+        return new ReplicationSettings(factor, interval, grace, concurrent, bytes, release, pages,
+                FolderPolicies.from(root));
     }
 
     /** The factor in effect under {@code roster}. */

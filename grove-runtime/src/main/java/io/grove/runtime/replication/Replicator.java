@@ -78,6 +78,8 @@ public final class Replicator implements AutoCloseable {
     private static final int CHALLENGES_ON_PUSH = 1;
     /** Challenges made per copy when topping up. */
     private static final int CHALLENGES_PER_COPY = 3;
+    /** Chunks of offloading folders checked for offload per round at most (the rest in later rounds). */
+    private static final int MAX_OFFLOAD_CHECKS = 100_000;
 
     private final Placement placement;
     private final AuditBook audits;
@@ -100,6 +102,8 @@ public final class Replicator implements AutoCloseable {
     private volatile Optional<EagerPush> eager = Optional.empty();
     /** The candidates of the last round, best first as it ranked them: eager pushes rank alike (same route scores). */
     private volatile List<PlacementPolicy.Candidate> lastCandidates = List.of();
+    private final RemoteChunks remote;
+    private final ErasurePlacer erasure;
 
     public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
                       ReplicationSettings settings, AuditBook audits, Ledger ledger, EventBus events, Clock clock) {
@@ -120,6 +124,8 @@ public final class Replicator implements AutoCloseable {
         this.settings = settings;
         this.events = events;
         this.clock = clock;
+        this.remote = new RemoteChunks(placement, roster, peers, store);
+        this.erasure = new ErasurePlacer(placement, peers, store, audits, remote, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grove-sync");
             t.setDaemon(true);
@@ -248,7 +254,6 @@ public final class Replicator implements AutoCloseable {
         }
         Roster r = current.get().roster();
         int factor = settings.factor(r.parameters());
-        int needed = factor - 1; // this cell keeps its own copy
         Duration grace = settings.grace(r.parameters());
         Instant now = clock.instant();
         // Friends receive shares, not fleet data: only members hold copies.
@@ -306,6 +311,8 @@ public final class Replicator implements AutoCloseable {
         AtomicLong pushed = new AtomicLong();
         long released = 0;
         long atRisk = 0;
+        long roundStart = now.toEpochMilli(); // inventories of this round confirm holdings from here on
+        List<Map.Entry<Item, ChunkPolicy>> offloadable = new ArrayList<>();
         long items = 0;
         Semaphore permits = new Semaphore(settings.maxConcurrent());
         List<Future<?>> running = new ArrayList<>();
@@ -319,7 +326,40 @@ public final class Replicator implements AutoCloseable {
             after = page.get(page.size() - 1).id();
             items += page.size();
             Map<String, Set<CellId>> holders = placement.holders(page);
+            // Per-folder settings (factor, erasure coding, offload); without any, every item follows the fleet factor.
+            Map<String, ChunkPolicy> policies = settings.folders().isEmpty() ? Map.of()
+                    : settings.folders().policies(page, placement.paths(page), factor);
             for (Item item : page) {
+                ChunkPolicy policy = policies.getOrDefault(item.id(), ChunkPolicy.copies(factor));
+                if (item.kind() == Item.Kind.CHUNK && policy.offload() && offloadable.size() < MAX_OFFLOAD_CHECKS
+                        && store.has(ChunkId.of(item.id()))) {
+                    offloadable.add(Map.entry(item, policy));
+                }
+                if (item.kind() == Item.Kind.CHUNK && policy.erasure().isPresent()) {
+                    ErasurePlacer.Plan plan = erasure.plan(ChunkId.of(item.id()), policy.erasure().get(), counting,
+                            candidates, byId);
+                    if (plan.atRisk() || (!plan.pushes().isEmpty() && budget.get() <= 0)) {
+                        atRisk++; // too few cells, or this round's byte budget is spent
+                    }
+                    if (!plan.pushes().isEmpty() && budget.get() > 0) {
+                        permits.acquire();
+                        running.add(transfers.submit(() -> {
+                            try {
+                                pushed.addAndGet(erasure.push(plan, budget));
+                            } finally {
+                                permits.release();
+                            }
+                        }));
+                    } else if (plan.pushes().isEmpty()) {
+                        for (Map.Entry<String, CellId> extra : plan.surplus()) {
+                            if (erasure.releaseIfDue(extra.getKey(), extra.getValue(), releaseAfter, now)) {
+                                released++;
+                            }
+                        }
+                    }
+                    continue;
+                }
+                int needed = item.kind() == Item.Kind.CHUNK ? policy.copiesOnPeers() : policy.factor() - 1;
                 Set<CellId> holding = holders.get(item.id());
                 Set<CellId> countingHolders = new HashSet<>(holding);
                 countingHolders.retainAll(counting);
@@ -380,15 +420,17 @@ public final class Replicator implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "a transfer did not finish: {0}", e.toString());
             }
         }
+        long offloaded = closed ? 0 : offload(offloadable, counting, roundStart);
         settle(now);
         Status done = new Status(Optional.of(clock.instant()), Duration.ofNanos(System.nanoTime() - start), items,
                 pushed.get(), released, atRisk, confirmed, lost, audited, factor, "");
         status.set(done);
-        if (done.pushed() > 0 || done.released() > 0 || done.lost() > 0) {
+        if (done.pushed() > 0 || done.released() > 0 || done.lost() > 0 || offloaded > 0) {
             events.publish("sync.round", Map.of("pushed", done.pushed(), "released", done.released(),
                     "lost", done.lost(), "atRisk", done.atRisk(), "items", done.items()));
             placement.event("round", "pushed " + done.pushed() + ", released " + done.released() + ", lost "
-                    + done.lost() + ", at risk " + done.atRisk() + " of " + done.items());
+                    + done.lost() + ", at risk " + done.atRisk() + " of " + done.items()
+                    + (offloaded > 0 ? ", offloaded " + offloaded : ""));
         }
         return done;
     }
@@ -461,6 +503,7 @@ public final class Replicator implements AutoCloseable {
                             UNION SELECT item_id FROM holdings WHERE kind = 'c' AND item_id IN (<ids>)""")
                     .bindList("ids", hex).mapTo(String.class).list()).stream()
                     .map(id -> new Item(id, Item.Kind.CHUNK)).toList());
+            placement.shards().shardIds(hex).forEach(id -> out.add(new Item(id, Item.Kind.SHARD)));
         }
         return out;
     }
@@ -471,13 +514,16 @@ public final class Replicator implements AutoCloseable {
             if (item.kind() == Item.Kind.CHUNK) {
                 ChunkId id = ChunkId.of(item.id());
                 OptionalLong size = store.size(id);
-                if (size.isEmpty()) {
+                Optional<byte[]> offloaded = size.isEmpty() && placement.shards().isOffloaded(id)
+                        ? remote.fetch(id, false) : Optional.empty(); // healing an offloaded chunk: read it through
+                if (size.isEmpty() && offloaded.isEmpty()) {
                     LOG.log(System.Logger.Level.WARNING, "chunk {0} is missing from the local store; run 'grove verify'",
                             id.hex());
                     return false;
                 }
-                budget.addAndGet(-size.getAsLong());
-                byte[] bytes = local(id).orElseThrow(() -> new IOException("chunk vanished: " + id.hex()));
+                budget.addAndGet(-(size.isPresent() ? size.getAsLong() : offloaded.get().length));
+                byte[] bytes = offloaded.isPresent() ? offloaded.get()
+                        : local(id).orElseThrow(() -> new IOException("chunk vanished: " + id.hex()));
                 peers.call(target, route -> peers.client().put(route, id, bytes.length, new ByteArrayInputStream(bytes)));
                 // Keep a few one-time challenges for this copy, made from the bytes now, for later audits.
                 audits.place(id, target, bytes.length, Challenge.create(bytes, CHALLENGES_ON_PUSH), clock.instant());
@@ -516,6 +562,9 @@ public final class Replicator implements AutoCloseable {
         for (AuditedCopy copy : audits.exhausted(100)) {
             try {
                 Optional<byte[]> bytes = local(copy.chunk());
+                if (bytes.isEmpty()) {
+                    bytes = erasure.localShard(copy.chunk()); // a shard: encoded again from the local chunk
+                }
                 if (bytes.isPresent()) {
                     audits.place(copy.chunk(), copy.holder(), bytes.get().length,
                             Challenge.create(bytes.get(), CHALLENGES_PER_COPY), now);
@@ -525,6 +574,59 @@ public final class Replicator implements AutoCloseable {
             }
         }
         return results.size();
+    }
+
+    /**
+     * Offload: deletes the local copy of each chunk of an offloading folder whose full placement elsewhere was
+     * confirmed in this round (a push acknowledgement, an inventory listing or a fetch since {@code since}) by members
+     * that count — {@code factor} whole copies on other cells, or every shard of an erasure-coded chunk. The
+     * version and placement rows stay; reads fetch the chunk from the fleet.
+     *
+     * @return chunks offloaded
+     */
+    private long offload(List<Map.Entry<Item, ChunkPolicy>> chunks, Set<CellId> counting, long since) {
+        long done = 0;
+        for (Map.Entry<Item, ChunkPolicy> e : chunks) {
+            ChunkId id = ChunkId.of(e.getKey().id());
+            ChunkPolicy policy = e.getValue();
+            try {
+                if (!store.has(id)) {
+                    continue;
+                }
+                boolean placed;
+                if (policy.erasure().isPresent()) {
+                    placed = erasure.fullyPlacedSince(id, policy.erasure().get(), counting, since);
+                } else {
+                    Set<CellId> confirmed = placement.confirmedSince(id.hex(), since);
+                    confirmed.retainAll(counting);
+                    placed = confirmed.size() >= policy.factor();
+                }
+                if (placed) {
+                    // Recorded first: a crash between the two leaves a local chunk marked offloaded, which the
+                    // next round offloads again; never a missing chunk without its mark.
+                    placement.shards().offloaded(id);
+                    if (store.delete(id)) {
+                        done++;
+                    }
+                }
+            } catch (IOException | RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, "offloading chunk {0} failed: {1}", id.hex(), ex.toString());
+            }
+        }
+        if (done > 0) {
+            placement.event("offload", "deleted the local copy of " + done + " chunk(s) placed in full elsewhere");
+        }
+        return done;
+    }
+
+    /** The per-folder settings ({@code replication.folders}). */
+    public FolderPolicies folders() {
+        return settings.folders();
+    }
+
+    /** The chunks of this cell not kept locally: they are read from the fleet. */
+    public RemoteChunks remote() {
+        return remote;
     }
 
     /** Signs receipts for what peers proved they hold for this cell and delivers the undelivered ones. */

@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Checks that everything the index promises can be read back, like {@code restic check --read-data}: every
  * version's sealed manifest hashes to the version id, opens and carries a valid signature, and every chunk a version
- * references is in the store, hashes to its id and decrypts with its key. A packed chunk is checked as its slice of
+ * references is in the store, hashes to its id and decrypts with its key (a chunk this cell offloaded to the fleet
+ * is counted as offloaded, not missing; it is not fetched). A packed chunk is checked as its slice of
  * the pack (hash against its blob id, then the tag); a damaged pack is reported once, under the pack's id, with every
  * version referencing the pack. Nothing is repaired; the report says, for each damaged chunk or manifest, which paths
  * and versions it affects.
@@ -87,6 +88,7 @@ public final class Verifier {
         private long versions;
         private long bytesRead;
         private long unlisted;
+        private long offloaded;
 
         VerifyReport execute() {
             ExecutorService pool = Executors.newFixedThreadPool(threads,
@@ -130,7 +132,7 @@ public final class Verifier {
                         List<VersionInfo> affected = index.versionsUsing(c.id());
                         return new VerifyReport.CorruptChunk(c.id().hex(), c.reason(), paths(affected), ids(affected));
                     }).toList(),
-                    badManifests, unlisted, Duration.ofNanos(System.nanoTime() - started));
+                    badManifests, unlisted, Duration.ofNanos(System.nanoTime() - started), offloaded);
         }
 
         /** The manifest of a version if it can be trusted; a bad one is reported and its chunks are skipped. */
@@ -172,7 +174,9 @@ public final class Verifier {
                 files.readChunk(chunk);
                 return new ChunkCheck(chunk.id(), Outcome.OK, "", chunk.storedLength());
             } catch (MissingChunkException e) {
-                return new ChunkCheck(chunk.id(), Outcome.MISSING, "", 0);
+                // Offloaded chunks live on other cells by design (docs/replication.md): not missing.
+                return new ChunkCheck(chunk.id(), index.isOffloaded(chunk.id()) ? Outcome.OFFLOADED : Outcome.MISSING,
+                        "", 0);
             } catch (CorruptChunkException e) {
                 return new ChunkCheck(chunk.id(), Outcome.CORRUPT, e.reason(), chunk.storedLength());
             } catch (IOException e) {
@@ -182,8 +186,11 @@ public final class Verifier {
 
         private void record(ChunkCheck check) {
             bytesRead += check.bytesRead();
+            if (check.outcome() == Outcome.OFFLOADED && reported.add(check.id())) {
+                offloaded++;
+            }
             List<ChunkCheck> list = switch (check.outcome()) {
-                case OK -> null;
+                case OK, OFFLOADED -> null;
                 case MISSING -> missing;
                 case CORRUPT -> corrupt;
             };
@@ -228,7 +235,7 @@ public final class Verifier {
         }
     }
 
-    private enum Outcome { OK, MISSING, CORRUPT }
+    private enum Outcome { OK, MISSING, CORRUPT, OFFLOADED }
 
     /** Where a packed chunk lies: what tells two slices of one pack apart. */
     private record SliceAt(ChunkId pack, int offset) {

@@ -16,10 +16,11 @@ import java.util.List;
  * @param badManifests    versions whose sealed manifest is absent, altered or does not verify
  * @param unlisted        problems found beyond the listed ones
  * @param duration        how long the run took
+ * @param offloaded       chunks not in the store because this cell offloaded them to the fleet (not a problem)
  */
 public record VerifyReport(boolean ok, long versionsChecked, long chunksChecked, long bytesRead,
                            List<MissingChunk> missing, List<CorruptChunk> corrupt, List<BadManifest> badManifests,
-                           long unlisted, Duration duration) {
+                           long unlisted, Duration duration, long offloaded) {
     public VerifyReport {
         missing = List.copyOf(missing);
         corrupt = List.copyOf(corrupt);

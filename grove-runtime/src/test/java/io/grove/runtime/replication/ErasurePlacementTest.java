@@ -1,0 +1,285 @@
+package io.grove.runtime.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.grove.api.CellId;
+import io.grove.api.ChunkId;
+import io.grove.runtime.erasure.ShardSet;
+import io.grove.runtime.json.Json;
+import io.grove.runtime.testing.TestCell;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Erasure-coded folders on real cells over loopback: four cells, an RS 4+2 folder and a factor-2 folder, both
+ * offloading; the owner keeps no chunk, and every file reads back byte-identical whichever other cell is killed. A
+ * corrupted shard is skipped on read and healed after its audit fails.
+ */
+class ErasurePlacementTest {
+    private static final Map<String, String> FAST = Map.of("fleet.gossip-interval", "200ms", "peer.timeout", "5s",
+            "sync.interval", "500ms", "healing.grace-period", "3s", "healing.release-after", "1s",
+            "routes.probe-interval", "5s");
+
+    @TempDir
+    Path dir;
+    private final List<TestCell> cells = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        cells.forEach(c -> {
+            try {
+                c.close();
+            } catch (RuntimeException ignored) {
+                // already closed by the test
+            }
+        });
+    }
+
+    private Map<String, String> settings(String name, Map<String, String> extra) {
+        Map<String, String> s = new HashMap<>(FAST);
+        s.putAll(extra);
+        s.put("cell.label", name);
+        return s;
+    }
+
+    private TestCell cell(String name, Map<String, String> extra) {
+        TestCell cell = TestCell.start(dir.resolve(name), settings(name, extra));
+        cells.add(cell);
+        return cell;
+    }
+
+    private static void fleet(TestCell founder, List<TestCell> joiners) throws Exception {
+        assertThat(founder.postJson("/api/v1/fleet", "{\"name\":\"ec\"}").statusCode()).isEqualTo(201);
+        for (TestCell joiner : joiners) {
+            String code = Json.mapper().readTree(founder.postJson("/api/v1/fleet/invites", "{}").body()).get("code")
+                    .asText();
+            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void fourCellsEveryFileReadsBackWhicheverOtherCellIsKilled() throws Exception {
+        Map<String, String> folders = Map.of("replication.folders",
+                "path=photos;erasure=4+2;offload=true, path=docs;factor=2;offload=true");
+        TestCell a = cell("a", folders);
+        Map<String, TestCell> others = new LinkedHashMap<>();
+        for (String name : List.of("b", "c", "d")) {
+            others.put(name, cell(name, folders));
+        }
+        fleet(a, List.copyOf(others.values()));
+
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        Random random = new Random(42);
+        files.put("photos/big.bin", bytes(random, 9 << 20));
+        files.put("photos/tiny.txt", "a tiny file in an erasure-coded folder".getBytes());
+        files.put("photos/empty", new byte[0]);
+        files.put("docs/report.bin", bytes(random, 3 << 20));
+        files.put("docs/note.txt", "a note".getBytes());
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            HttpResponse<String> put = a.send(a.request("/api/v1/files/" + f.getKey())
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(f.getValue())).build());
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        }
+
+        // Full placement: nothing at risk, the EC files at 6 shards of 6, and the owner keeps no chunk at all.
+        JsonNode placed = eventually(a, p -> p.size() == files.size()
+                && all(p, f -> !f.path("atRisk").asBoolean())
+                && chunkFiles(a).isEmpty(), "everything is placed and offloaded");
+        for (JsonNode f : placed) {
+            if (f.path("path").asText().startsWith("photos/") && !f.path("path").asText().endsWith("empty")) {
+                assertThat(f.path("erasure").asText()).isEqualTo("4+2");
+                assertThat(f.path("shardsConfirmed").asInt()).isEqualTo(6);
+                assertThat(f.path("offloadedChunks").asInt()).isPositive();
+            }
+            if (f.path("path").asText().startsWith("docs/")) {
+                assertThat(f.path("confirmed").asInt()).isEqualTo(2);
+                // The manifest stays on a and one peer, the offloaded chunks on two peers: the one peer holding all
+                // of them is listed, a is not (it holds no chunk).
+                assertThat(f.path("holders")).isNotEmpty().noneMatch(h -> h.asText().equals(a.cell().id().value()));
+            }
+        }
+        // Three peers and 4+2: two shards of every chunk on each.
+        for (TestCell peer : others.values()) {
+            assertThat(shardsHeldBy(a, peer.cell().id())).as("shards on " + peer.cell().id().shortForm())
+                    .allSatisfy((chunk, n) -> assertThat(n).isEqualTo(2));
+        }
+        // verify reports the offloaded chunks as offloaded, not missing.
+        JsonNode verify = Json.mapper().readTree(a.send(a.request("/api/v1/verify")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()).body());
+        assertThat(verify.path("ok").asBoolean()).as(verify.toString()).isTrue();
+        assertThat(verify.path("offloaded").asLong()).isPositive();
+
+        for (String victim : List.of("b", "c", "d")) {
+            TestCell killed = others.get(victim);
+            Path victimDir = killed.cell().folder().dir();
+            CellId victimId = killed.cell().id();
+            killed.close();
+            cells.remove(killed);
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                HttpResponse<byte[]> read = a.sendBytes(a.request("/api/v1/files/" + f.getKey()).GET().build());
+                assertThat(read.statusCode()).as(f.getKey() + " with " + victim + " down").isEqualTo(200);
+                assertThat(read.body()).as(f.getKey() + " with " + victim + " down").isEqualTo(f.getValue());
+            }
+            // Reads are read-through: the owner still keeps no chunk.
+            assertThat(chunkFiles(a)).isEmpty();
+            Instant restarted = Instant.now();
+            TestCell back = TestCell.start(victimDir, settings(victim, folders));
+            cells.add(back);
+            others.put(victim, back);
+            TestCell.eventually(Duration.ofSeconds(45), () -> a.cell().network().peers().routes().health(victimId)
+                    .lastSeen().filter(t -> t.isAfter(restarted)).isPresent(), victim + " is seen again");
+            eventually(a, p -> all(p, f -> !f.path("atRisk").asBoolean()), "the placement is whole again");
+        }
+    }
+
+    @Test
+    void aCorruptedShardIsSkippedOnReadAndHealedOnAnotherCellAfterItsAuditFails() throws Exception {
+        Map<String, String> extra = Map.of("replication.folders", "path=vault;erasure=2+1;offload=true",
+                "audit.interval", "1s");
+        TestCell a = cell("a", extra);
+        List<TestCell> peers = new ArrayList<>();
+        for (String name : List.of("b", "c", "d", "e")) {
+            peers.add(cell(name, extra));
+        }
+        fleet(a, peers);
+        byte[] content = bytes(new Random(9), 3 << 20);
+        assertThat(a.send(a.request("/api/v1/files/vault/secret.bin").PUT(HttpRequest.BodyPublishers
+                .ofByteArray(content)).build()).statusCode()).isEqualTo(201);
+        eventually(a, p -> p.size() == 1 && !p.path(0).path("atRisk").asBoolean() && chunkFiles(a).isEmpty(),
+                "placed on three distinct cells and offloaded");
+
+        Placement placement = a.cell().network().replicator().placement();
+        String chunk = a.cell().network().replicator().placement().files("", 1).get(0).chunks().get(0);
+        ShardSet set = placement.shards().get(ChunkId.of(chunk)).orElseThrow();
+        ChunkId shard0 = set.shards().get(0);
+        CellId holder = placement.holders(List.of(new Item(shard0.hex(), Item.Kind.SHARD))).get(shard0.hex())
+                .iterator().next();
+        TestCell bad = peers.stream().filter(p -> p.cell().id().equals(holder)).findFirst().orElseThrow();
+        // The holder's disk rots: its copy of shard 0 no longer hashes to the shard id.
+        Path file = chunkFiles(bad).stream().filter(f -> f.getFileName().toString().equals(shard0.hex()))
+                .findFirst().orElseThrow();
+        byte[] rotten = Files.readAllBytes(file);
+        rotten[rotten.length / 3] ^= 0x40;
+        Files.write(file, rotten);
+
+        // Asked for every shard, the owner gets the two intact ones only; the file still reads back whole.
+        Map<Integer, byte[]> got = a.cell().network().remoteChunks().shards(set, 3);
+        assertThat(got).containsOnlyKeys(1, 2);
+        HttpResponse<byte[]> read = a.sendBytes(a.request("/api/v1/files/vault/secret.bin").GET().build());
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).isEqualTo(content);
+
+        // The next audit of that copy fails; the shard is rebuilt from the two others and placed on the spare cell.
+        eventually(a, p -> {
+            Set<CellId> holders = placement.holders(List.of(new Item(shard0.hex(), Item.Kind.SHARD)))
+                    .get(shard0.hex());
+            return !holders.contains(holder) && !holders.isEmpty() && !p.path(0).path("atRisk").asBoolean()
+                    && p.path(0).path("shardsConfirmed").asInt() == 3;
+        }, "the rotten shard is healed on another cell");
+        assertThat(a.cell().network().replicator().audits().reputation(holder, Instant.now()).trusted()).isFalse();
+        assertThat(chunkFiles(a)).isEmpty();
+        assertThat(a.sendBytes(a.request("/api/v1/files/vault/secret.bin").GET().build()).body()).isEqualTo(content);
+    }
+
+    private static byte[] bytes(Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    private static boolean all(JsonNode array, Predicate<JsonNode> test) {
+        for (JsonNode n : array) {
+            if (!test.test(n)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Per chunk of {@code owner}'s shard sets, how many of its shards {@code peer} is recorded as holding. */
+    private static Map<String, Integer> shardsHeldBy(TestCell owner, CellId peer) {
+        Placement placement = owner.cell().network().replicator().placement();
+        Map<String, Integer> out = new HashMap<>();
+        for (Placement.FileChunks f : placement.files("", 100)) {
+            for (String chunk : f.chunks()) {
+                placement.shards().get(ChunkId.of(chunk)).ifPresent(set -> {
+                    int n = 0;
+                    for (ChunkId shard : set.shards()) {
+                        if (placement.holders(List.of(new Item(shard.hex(), Item.Kind.SHARD))).get(shard.hex())
+                                .contains(peer)) {
+                            n++;
+                        }
+                    }
+                    out.put(chunk, n);
+                });
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> chunkFiles(TestCell cell) {
+        try (var files = Files.walk(cell.cell().folder().dir().resolve("chunks"))) {
+            return files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}")).toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode placement(TestCell cell) {
+        try {
+            HttpResponse<String> response = cell.send(cell.request("/api/v1/placement").GET().build());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return Json.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode eventually(TestCell cell, Predicate<JsonNode> condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = placement(cell);
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting until " + what + "; placement: " + last + "; sync: "
+                + status(cell));
+    }
+
+    private static String status(TestCell cell) {
+        try {
+            return cell.send(cell.request("/api/v1/sync").GET().build()).body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
+    }
+}
