@@ -4,7 +4,8 @@
 # the folder (CLI included) into the same cell. Needs the data set of ingest-vs-restic.sh and a built distribution.
 #
 #   benchmarks/small-files-compare.sh           (BENCH_DATA: the data set, default /tmp/grove-bench/data)
-#   SERVE_SET="--set ingest.pack-below=0" ...   (e.g. without packs)
+#   SERVE_SET="--set ingest.pack-below=0" ...   (e.g. without packs; the cell runs with the launcher's defaults
+#                                               unless GROVE_JAVA_OPTS is set)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -21,7 +22,7 @@ rm -rf "$W/repo"; restic init --repo "$W/repo" -q; sync
 a=$(t); restic backup --repo "$W/repo" -q "$DATA/small" > /dev/null; b=$(t); echo "restic: $(d "$a" "$b") s"
 cell="$W/cell"; rm -rf "$cell"
 # shellcheck disable=SC2086 # SERVE_SET holds several words
-GROVE_JAVA_OPTS=-Xmx384m "$GROVE" serve --dir "$cell" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 ${SERVE_SET:-} \
+"$GROVE" serve --dir "$cell" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 ${SERVE_SET:-} \
     > "$W/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 600); do [ -f "$cell/serve.json" ] && break; sleep 0.1; done

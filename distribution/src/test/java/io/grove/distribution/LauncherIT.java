@@ -144,6 +144,38 @@ class LauncherIT {
     }
 
     @Test
+    void servesWithASmallSerialHeapAndRunsClientCommandsWithC1Only() throws Exception {
+        Path java21 = fakeJdk("jdk-21", "21.0.5");
+
+        Result serve = launch(Map.of("JAVA_HOME", java21.toString()), "serve", "--dir", "x");
+        Result put = launch(Map.of("JAVA_HOME", java21.toString()), "put", "folder");
+        Result chosen = launch(Map.of("JAVA_HOME", java21.toString(), "GROVE_JAVA_OPTS", ""), "serve");
+
+        assertThat(serve.stdout()).containsSubsequence("--enable-native-access=ALL-UNNAMED", "-Xmx192m", "-XX:+UseSerialGC",
+                "io.grove.runtime.cli.Main", "serve").doesNotContain("-XX:TieredStopAtLevel=1");
+        assertThat(put.stdout()).containsSubsequence("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "io.grove.runtime.cli.Main", "put", "folder");
+        assertThat(chosen.stdout()).noneMatch(arg -> arg.startsWith("-X"));
+    }
+
+    @Test
+    void limitsGlibcMallocArenasUnlessTheUserChoseOtherwise() throws Exception {
+        Path java21 = fakeJdk("jdk-21", "21.0.5");
+        Files.writeString(java21.resolve("bin/java"), """
+                #!/bin/sh
+                if [ "$1" = "-version" ]; then
+                    echo 'openjdk version "21.0.5" 2025-01-21' >&2
+                    exit 0
+                fi
+                echo "arenas=${MALLOC_ARENA_MAX:-unset}"
+                """);
+
+        assertThat(launch(Map.of("JAVA_HOME", java21.toString()), "serve").stdout()).containsExactly("arenas=2");
+        assertThat(launch(Map.of("JAVA_HOME", java21.toString(), "MALLOC_ARENA_MAX", "8"), "serve").stdout())
+                .containsExactly("arenas=8");
+    }
+
+    @Test
     void findsItsHomeThroughChainsOfSymlinks() throws Exception {
         Path java21 = fakeJdk("jdk-21", "21.0.5");
         Path links = Files.createDirectories(tmp.resolve("links/bin"));

@@ -166,8 +166,21 @@ public final class FileIndex {
         }
     }
 
-    /** A new version to insert: its sealed manifest, the manifest, and the file's wrapped key. */
-    public record NewRow(SealedManifest sealed, Manifest manifest, byte[] wrappedKey) {
+    /**
+     * A new version to insert: its sealed manifest, its id (SHA-256 of the sealed bytes, computed once, where the
+     * manifest was sealed), the manifest, and the file's wrapped key.
+     */
+    public record NewRow(SealedManifest sealed, String id, Manifest manifest, byte[] wrappedKey) {
+        public NewRow {
+            if (sealed == null || id == null || id.length() != 64 || manifest == null || wrappedKey == null) {
+                throw new IllegalArgumentException("a new version needs its sealed manifest, id, manifest and key");
+            }
+        }
+
+        /** Computes the id from the sealed bytes. */
+        public NewRow(SealedManifest sealed, Manifest manifest, byte[] wrappedKey) {
+            this(sealed, sealed.id().hex(), manifest, wrappedKey);
+        }
     }
 
     /**
@@ -179,8 +192,10 @@ public final class FileIndex {
         if (rows.size() > 100) {
             // A group of thousands of versions dirties more pages than SQLite's default 2 MiB cache holds, and the
             // overflow is spilled to the WAL mid-transaction (written twice). The handle's connection is this
-            // transaction's alone, so the larger cache lasts as long as the group.
-            h.execute("PRAGMA cache_size = -65536");
+            // transaction's alone, so the larger cache lasts as long as the group. 16 MiB held the dirty pages of a
+            // 2,000-file group in a 20,000-file index; it is native memory, counted in the cell's RSS (64 MiB
+            // before, docs/benchmarks.md "Peak RSS").
+            h.execute("PRAGMA cache_size = -16384");
         }
         try (PreparedStatement files = c.prepareStatement(
                      """
@@ -200,7 +215,7 @@ public final class FileIndex {
             boolean anyChunk = false;
             for (NewRow row : rows) {
                 Manifest m = row.manifest();
-                String id = row.sealed().id().hex();
+                String id = row.id();
                 files.setString(1, m.path());
                 files.setBytes(2, row.wrappedKey());
                 files.setLong(3, now);

@@ -443,10 +443,11 @@ public final class FileService {
                 byte[] fileKey = fileKeysByPath.get(v.path());
                 // A path twice in one group (rare): the later version's parent is the earlier one, so wait for it.
                 Future<FileIndex.NewRow> earlier = latest.get(v.path());
-                Optional<String> parent = earlier != null ? Optional.of(await(earlier).sealed().id().hex())
+                Optional<String> parent = earlier != null ? Optional.of(await(earlier).id())
                         : head == null ? Optional.empty() : head.current();
                 Manifest manifest = new Manifest(v.path(), v.size(), v.mtime(), v.mediaType(), v.chunks(), parent,
                         tombstone, hlc.now(), keys.cellId());
+                // The id (a SHA-256 of the sealed bytes) is computed here too, on the workers, not on the commit thread.
                 Future<FileIndex.NewRow> sealed = workers.submit(() ->
                         new FileIndex.NewRow(ManifestCodec.seal(manifest, keys, fileKey, wrapped), manifest, wrapped));
                 sealing.add(sealed);
@@ -464,7 +465,7 @@ public final class FileService {
                 return null;
             });
             List<VersionInfo> committed = rows.stream()
-                    .map(r -> FileIndex.info(r.sealed().id().hex(), r.manifest(), now)).toList();
+                    .map(r -> FileIndex.info(r.id(), r.manifest(), now)).toList();
             committed(committed);
             return committed;
         } finally {

@@ -63,6 +63,10 @@ public final class Storage implements AutoCloseable {
             // Workers block on fsync as well as compute, so a few more than cores keep the cores busy.
             int threads = ingestConfig.integer("workers", cores + 2, 1, 64);
             int window = ingestConfig.integer("window", threads + 1, 1, 64);
+            long windowBytes = ingestConfig.size("window-bytes", Ingest.DEFAULT_WINDOW_BYTES);
+            if (windowBytes < 1 || windowBytes > 1L << 30) {
+                throw new ConfigException("configuration key 'ingest.window-bytes' must be between 1 and 1GiB");
+            }
             long packBelow = ingestConfig.size("pack-below", Packer.DEFAULT_BELOW);
             if (packBelow < 0 || packBelow > 4L << 20) {
                 throw new ConfigException("configuration key 'ingest.pack-below' must be between 0 (no packing) and 4MiB");
@@ -75,7 +79,7 @@ public final class Storage implements AutoCloseable {
                     .name("grove-ingest-", 0).factory());
             FileIndex index = new FileIndex(database);
             IngestGate gate = new IngestGate();
-            Ingest ingest = new Ingest(chunker, new ChunkSealer(master), workers, window);
+            Ingest ingest = new Ingest(chunker, new ChunkSealer(master), workers, window, (int) windowBytes);
             FileService files = new FileService(index, store, keys, ingest, workers, clock, gate, (int) packBelow);
             if (ingestConfig.bool("warm-up", true) && WARMED_UP.compareAndSet(false, true)) {
                 // Once per JVM: C2 compiles the cipher and digest intrinsics for every cell in the process.

@@ -23,14 +23,17 @@ import java.util.concurrent.Semaphore;
  *
  * <p>The calling thread reads and chunks the stream; each chunk is sealed (hash, derive key, encrypt, hash) and
  * written by a worker. A window of in-flight chunks bounds memory (each chunk is at most 16 MiB) and pushes back
- * on the reader when workers or the disk are slower. Nothing holds the whole content.
+ * on the reader when workers or the disk are slower; a cap on the bytes in flight bounds it for the largest chunks
+ * too. Nothing holds the whole content.
  */
 public final class Ingest {
     private final Chunker chunker;
     private final ChunkSealer sealer;
     private final ExecutorService workers;
-    // Shared by every ingest of the cell: bounds the memory of all uploads together, not of each one.
+    // Shared by every ingest of the cell: bound the memory of all uploads together, not of each one.
     private final Semaphore inFlight;
+    private final Semaphore inFlightBytes;
+    private final int windowBytes;
 
     /**
      * @param chunker the chunking of this cell (keyed FastCDC or fixed)
@@ -39,13 +42,27 @@ public final class Ingest {
      * @param window  the most chunks in flight at once
      */
     public Ingest(Chunker chunker, ChunkSealer sealer, ExecutorService workers, int window) {
-        if (window < 1) {
-            throw new IllegalArgumentException("the ingest window must hold at least one chunk");
+        this(chunker, sealer, workers, window, DEFAULT_WINDOW_BYTES);
+    }
+
+    /** Plaintext bytes in flight at most, by default: 48 MiB (with their sealed copies, about 96 MiB of heap). */
+    public static final int DEFAULT_WINDOW_BYTES = 48 << 20;
+
+    /**
+     * @param windowBytes the most plaintext bytes in flight at once (a chunk larger than this still goes, alone):
+     *                    with maximum-size chunks (16 MiB, e.g. data without cut points), a window of chunks alone
+     *                    would hold five of them and their sealed copies, 160 MiB of heap
+     */
+    public Ingest(Chunker chunker, ChunkSealer sealer, ExecutorService workers, int window, int windowBytes) {
+        if (window < 1 || windowBytes < 1) {
+            throw new IllegalArgumentException("the ingest window must hold at least one chunk and one byte");
         }
         this.chunker = chunker;
         this.sealer = sealer;
         this.workers = workers;
         this.inFlight = new Semaphore(window);
+        this.inFlightBytes = new Semaphore(windowBytes);
+        this.windowBytes = windowBytes;
     }
 
     /**
@@ -69,17 +86,26 @@ public final class Ingest {
         try {
             for (Optional<PlainChunk> next = chunks.next(); next.isPresent(); next = chunks.next()) {
                 PlainChunk plain = next.get();
-                inFlight.acquire();
+                int bytes = Math.min(plain.data().length, windowBytes);
+                inFlightBytes.acquire(bytes);
+                try {
+                    inFlight.acquire();
+                } catch (InterruptedException e) {
+                    inFlightBytes.release(bytes);
+                    throw e;
+                }
                 try {
                     pending.futures.add(workers.submit(() -> {
                         try {
                             return destination.place(sealer.seal(plain.data()));
                         } finally {
                             inFlight.release();
+                            inFlightBytes.release(bytes);
                         }
                     }));
                 } catch (RuntimeException e) {
                     inFlight.release();
+                    inFlightBytes.release(bytes);
                     throw e;
                 }
             }

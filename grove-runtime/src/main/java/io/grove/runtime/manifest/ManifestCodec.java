@@ -45,7 +45,7 @@ public final class ManifestCodec {
         if (!manifest.author().equals(author.cellId())) {
             throw new IllegalArgumentException("a manifest is sealed by its author");
         }
-        byte[] json = canonical(toJson(manifest));
+        byte[] json = CanonicalManifestWriter.write(manifest);
         byte[] header = header(wrappedFileKey);
         byte[] body = Aead.seal(fileKey, envelope(json, author.sign(SIGNATURE_LABEL, json)), header);
         byte[] sealed = Arrays.copyOf(header, header.length + body.length);
