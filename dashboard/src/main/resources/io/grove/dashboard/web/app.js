@@ -818,6 +818,8 @@ function connectEvents() {
         live.seq = Math.max(live.seq || 0, frame.seq);
         if (frame.type === "chat.message") chatArrived(frame.data);
         else if (frame.type === "chat.delivered") chatDelivered(frame.data);
+        else if (frame.type === "sync.progress") syncProgress(frame.data);
+        else if (frame.type === "sync.round") syncProgress(null);
         else if (gap && state.view === "chat") loadMessages();
         const wanted = VIEW_EVENTS[state.view] || [];
         if (gap || wanted.some(prefix => frame.type.startsWith(prefix))) redrawSoon();
@@ -831,6 +833,18 @@ function connectEvents() {
             live.delay = Math.min(live.delay * 2, 30000);
         }
     });
+}
+
+/** Shows a running sync round's progress in Health (copies pushed, bytes moved); null hides it when the round ends. */
+function syncProgress(data) {
+    const line = $("sync-progress");
+    if (!data || typeof data.pushed !== "number" || typeof data.bytes !== "number") {
+        line.hidden = true;
+        return;
+    }
+    line.textContent = "Sync round under way: " + data.pushed + " copies pushed, "
+        + (data.bytes / 1048576).toFixed(1) + " MiB moved";
+    line.hidden = false;
 }
 
 function disconnectEvents() {

@@ -103,6 +103,8 @@ public final class Replicator implements AutoCloseable {
     /** The candidates of the last round, best first as it ranked them: eager pushes rank alike (same route scores). */
     private volatile List<PlacementPolicy.Candidate> lastCandidates = List.of();
     private final RemoteChunks remote;
+    /** When the last {@code sync.progress} event went out (nanoTime), so a round sends at most one a second. */
+    private final AtomicLong progressAt = new AtomicLong(System.nanoTime());
     private final ErasurePlacer erasure;
 
     public Replicator(Placement placement, RosterBook roster, Peers peers, ChunkStore store, Database db,
@@ -346,6 +348,7 @@ public final class Replicator implements AutoCloseable {
                         running.add(transfers.submit(() -> {
                             try {
                                 pushed.addAndGet(erasure.push(plan, budget));
+                                progress(pushed, budget);
                             } finally {
                                 permits.release();
                             }
@@ -391,6 +394,7 @@ public final class Replicator implements AutoCloseable {
                             try {
                                 if (push(item, target, budget)) {
                                     pushed.incrementAndGet();
+                                    progress(pushed, budget);
                                 }
                             } finally {
                                 claims.release(item.id(), target);
@@ -438,6 +442,16 @@ public final class Replicator implements AutoCloseable {
     /** The candidates of the last round (empty before it), for {@link EagerPush}. */
     List<PlacementPolicy.Candidate> lastCandidates() {
         return lastCandidates;
+    }
+
+    /** Tells live views how the round goes, at most once a second: copies pushed and bytes moved so far. */
+    private void progress(AtomicLong pushed, AtomicLong budget) {
+        long now = System.nanoTime();
+        long last = progressAt.get();
+        if (now - last >= 1_000_000_000L && progressAt.compareAndSet(last, now)) {
+            events.publish("sync.progress", Map.of("pushed", pushed.get(),
+                    "bytes", Math.max(0, settings.maxBytesPerRound() - budget.get())));
+        }
     }
 
     /** The counting cells recorded now as holding {@code item}. */

@@ -82,6 +82,9 @@ class ReplicationTest {
         JsonNode healed = eventually(a, p -> p.path(0).path("confirmed").asInt() == 2
                 && p.path(0).path("holders").toString().contains(other.cell().id().value()), "healed onto the third cell");
         assertThat(healed.path(0).path("holders")).hasSize(2);
+        // The healing round told live views how it went while it pushed.
+        assertThat(a.cell().events().since(0)).anyMatch(e -> e.type().equals("sync.progress")
+                && ((Number) e.data().get("pushed")).longValue() >= 1 && ((Number) e.data().get("bytes")).longValue() > 0);
 
         // The lost cell returns: its copy is surplus, released after the hysteresis; never more than 2 count.
         TestCell back = TestCell.start(lostDir, withLabel(lost == b ? "b" : "c"));
