@@ -96,6 +96,7 @@ class FleetBrowserIT {
         Map<String, String> settings = new HashMap<>(Map.of("api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
                 "plugins.classpath", "true", "ingest.warm-up", "false", "transports.lan.enabled", "false",
                 "fleet.gossip-interval", "300ms", "sync.interval", "500ms", "peer.timeout", "5s"));
+        settings.put("audit.interval", "1s"); // Health shows the storage audits of the joiner's copy
         settings.put("cell.label", label);
         return Cell.start(new CellFolder(work.resolve(name)), settings, Map.of(), Optional.empty());
     }
@@ -208,6 +209,18 @@ class FleetBrowserIT {
                 .contains("1 files fully replicated"));
         assertThat(driver.findElements(By.cssSelector("#health-cells svg rect"))).hasSize(2);
         assertThat(driver.findElements(By.cssSelector("#view-health img"))).isEmpty();
+        // The leader audits the joiner's copy (audit.interval 1s); passed audits publish no event, so the view is
+        // opened again until its audit table shows the joiner with a passed challenge and its reputation.
+        new WebDriverWait(driver, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(By.linkText("Files")).click();
+            d.findElement(By.linkText("Health")).click();
+            return d.findElements(By.cssSelector("#health-audits tr")).stream().anyMatch(row -> {
+                List<WebElement> cells = row.findElements(By.tagName("td"));
+                return cells.size() == 5 && cells.get(0).getText().contains(HOSTILE_LABEL)
+                        && Integer.parseInt(cells.get(1).getText()) >= 1 && cells.get(4).getText().endsWith("%");
+            });
+        });
+        assertThat(driver.findElement(By.id("health-audits-empty")).isDisplayed()).isFalse();
         shot("24-health");
     }
 

@@ -48,7 +48,9 @@ class ReplicationIT extends InstalledDistributionTest {
         Files.write(file, content);
         ok(grove.run("put", file.toString(), "--as", "photos.bin", "--dir", owner.dir().toString()));
 
-        JsonNode placed = eventually(owner, p -> p.path(0).path("confirmed").asInt() == 2);
+        // Two copies of the manifest and of every chunk, together on one peer (a manifest follows its chunks).
+        JsonNode placed = eventually(owner, p -> p.path(0).path("confirmed").asInt() == 2
+                && p.path(0).path("holders").size() == 2);
         String holderId = placed.path(0).path("holders").path(1).asText();
         GroveProcesses.Cell holder = cells.stream().filter(c -> c.cellId().equals(holderId)).findFirst().orElseThrow();
         GroveProcesses.Cell other = cells.get(1) == holder ? cells.get(2) : cells.get(1);

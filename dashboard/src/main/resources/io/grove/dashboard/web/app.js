@@ -1067,6 +1067,7 @@ async function loadHealth() {
             ["Last round moved", sync.pushed + " pushed, " + sync.released + " released, " + sync.confirmed
                 + " confirmed, " + sync.lost + " lost"],
             ["Held here for other cells", sync.heldForOthers + " chunks"],
+            ["Audits in the last round", String(sync.audited)],
             ["Stored on this cell", humanBytes(stats.storedBytes)],
         ];
         if (sync.error) facts.push(["Last error", sync.error]);
@@ -1074,11 +1075,22 @@ async function loadHealth() {
         renderFolders(files);
         $("health-files").replaceChildren(...files.map(f => el("tr", {class: f.atRisk ? "at-risk" : "", "data-path": f.path},
             el("td", {"data-label": "File", class: "name", text: f.path}),
-            el("td", {"data-label": "Copies", class: "copies", text: f.confirmed + " of " + f.target}),
+            el("td", {"data-label": "Copies", class: "copies", text: f.confirmed + " of " + f.target
+                + (f.erasure ? "; shards " + f.shardsConfirmed + " of " + f.shardsTarget + " (" + f.erasure + ")" : "")
+                + (f.offloadedChunks > 0 ? "; offloaded" : "")}),
             el("td", {"data-label": "Held by", text: f.holders.map(cellName).join(", ")}),
             el("td", {"data-label": "Chunks at risk", text: String(f.atRiskChunks)}))));
         $("health-more").hidden = !more;
         $("health-more").textContent = more ? "Only the first 1,000 files are shown." : "";
+        const audits = sync.audits || [];
+        $("health-audits").replaceChildren(...audits.map(a => el("tr", {class: a.trusted ? "" : "at-risk"},
+            el("td", {"data-label": "Cell", class: "name", text: cellName(a.cell)}),
+            el("td", {"data-label": "Passed", text: String(a.passed)}),
+            el("td", {"data-label": "Failed", text: String(a.failed)}),
+            el("td", {"data-label": "No answer", text: String(a.missing)}),
+            el("td", {"data-label": "Reputation", text: Math.round(a.score * 100) + " %"
+                + (a.trusted ? "" : " (not trusted as a holder)")}))));
+        $("health-audits-empty").hidden = audits.length > 0;
         $("health-activity").replaceChildren(...(sync.recent.length === 0 ? [el("li", {text: "Nothing yet."})]
             : sync.recent.map(r => el("li", {}, el("time", {datetime: r.at, text: humanTime(r.at)}),
                 " · " + r.kind + " · " + r.detail))));

@@ -49,13 +49,28 @@ public final class PlacementPolicy {
      * @return at most {@code needed − holders} cells from {@code candidates}, none a holder, best first
      */
     public static List<CellId> targets(int needed, Collection<CellId> holders, Collection<Candidate> candidates) {
+        return targets(needed, holders, candidates, Set.of());
+    }
+
+    /**
+     * The cells that should receive a new copy, preferring (after favourites) the cells in {@code along}: a file's
+     * manifest goes where its chunks went, so a file's copies stay together on the same cells.
+     *
+     * @param along cells preferred after favourites, e.g. those holding (or receiving) the file's chunks
+     */
+    public static List<CellId> targets(int needed, Collection<CellId> holders, Collection<Candidate> candidates,
+                                       Set<CellId> along) {
         int missing = needed - new HashSet<>(holders).size();
         if (missing <= 0) {
             return List.of();
         }
         Set<CellId> taken = new HashSet<>(holders);
         List<CellId> out = new ArrayList<>();
-        for (Candidate c : candidates.stream().sorted(PREFERENCE).toList()) {
+        Comparator<Candidate> order = along.isEmpty() ? PREFERENCE : Comparator
+                .comparing((Candidate c) -> !c.favourite())
+                .thenComparing(c -> !along.contains(c.id()))
+                .thenComparing(PREFERENCE);
+        for (Candidate c : candidates.stream().sorted(order).toList()) {
             if (out.size() == missing) {
                 break;
             }

@@ -1,7 +1,10 @@
 package io.grove.runtime.replication;
 
 import io.grove.api.CellId;
+import io.grove.runtime.audit.Reputation;
 import io.grove.runtime.erasure.ShardSet;
+
+import java.time.Instant;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -164,6 +167,19 @@ public final class PlacementView {
             events.add(Map.of("at", e.at().toString(), "kind", e.kind(), "detail", e.detail()));
         }
         out.put("recent", events);
+        // Storage audits per peer (worst first): what placement trusts, and why.
+        List<Map<String, Object>> audits = new ArrayList<>();
+        for (Reputation r : replicator.audits().reputations(Instant.now())) {
+            Map<String, Object> peer = new LinkedHashMap<>();
+            peer.put("cell", r.peer().value());
+            peer.put("score", Math.round(r.score() * 1000) / 1000.0);
+            peer.put("passed", r.passed());
+            peer.put("failed", r.failed());
+            peer.put("missing", r.missing());
+            peer.put("trusted", r.trusted());
+            audits.add(peer);
+        }
+        out.put("audits", audits);
         return out;
     }
 }

@@ -2,6 +2,7 @@ package io.grove.runtime.replication;
 
 import io.grove.api.CellId;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -44,6 +45,15 @@ final class PushClaims {
         if (pushing != null && pushing.remove(target) && pushing.isEmpty()) {
             inFlight.remove(item);
         }
+    }
+
+    /** The cells that {@code items} are being pushed to now. */
+    synchronized Set<CellId> pushing(Collection<String> items) {
+        Set<CellId> out = new HashSet<>();
+        for (String item : items) {
+            out.addAll(inFlight.getOrDefault(item, Set.of()));
+        }
+        return out;
     }
 
     /** Items with a push in flight. */

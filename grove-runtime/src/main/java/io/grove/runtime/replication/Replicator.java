@@ -368,9 +368,11 @@ public final class Replicator implements AutoCloseable {
                 countingHolders.retainAll(counting);
                 List<CellId> targets = PlacementPolicy.targets(needed, countingHolders, candidates);
                 if (!targets.isEmpty()) {
+                    // A manifest goes where its file's chunks are (or are being pushed): a file's copies stay together.
+                    Set<CellId> along = item.kind() == Item.Kind.MANIFEST ? chunkCells(item.id()) : Set.of();
                     // Chosen again from fresh holdings plus the pushes in flight (eager ones), and claimed.
                     targets = claims.claim(item.id(), () -> fresh(item, counting),
-                            taken -> PlacementPolicy.targets(needed, taken, candidates));
+                            taken -> PlacementPolicy.targets(needed, taken, candidates, along));
                     if (targets.isEmpty()) {
                         continue; // an eager push of it is under way; a failed one asks for another round
                     }
@@ -452,6 +454,19 @@ public final class Replicator implements AutoCloseable {
             events.publish("sync.progress", Map.of("pushed", pushed.get(),
                     "bytes", Math.max(0, settings.maxBytesPerRound() - budget.get())));
         }
+    }
+
+    /** The cells holding, or receiving now, chunks of version {@code versionId}. */
+    private Set<CellId> chunkCells(String versionId) {
+        List<String> chunks = db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT DISTINCT chunk_id FROM version_chunks WHERE version_id = ?")
+                .bind(0, versionId).mapTo(String.class).list());
+        Set<CellId> out = new HashSet<>(claims.pushing(chunks));
+        out.addAll(db.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT DISTINCT h.cell_id FROM version_chunks v JOIN holdings h ON h.item_id = v.chunk_id
+                        WHERE v.version_id = ?""")
+                .bind(0, versionId).mapTo(String.class).list()).stream().map(CellId::new).toList());
+        return out;
     }
 
     /** The counting cells recorded now as holding {@code item}. */

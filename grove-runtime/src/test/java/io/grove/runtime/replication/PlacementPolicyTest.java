@@ -75,4 +75,19 @@ class PlacementPolicyTest {
                 .containsExactly(slow.id(), unmeasured.id());
         assertThat(PlacementPolicy.surplus(4, List.of(unmeasured, slow))).isEmpty();
     }
+
+    @Test
+    void aManifestFollowsItsChunksAfterFavouritesButNeverAboveTheFactor() {
+        PlacementPolicy.Candidate fast = new PlacementPolicy.Candidate(cell(1), false, OptionalDouble.of(2));
+        PlacementPolicy.Candidate slow = new PlacementPolicy.Candidate(cell(2), false, OptionalDouble.of(40));
+        PlacementPolicy.Candidate favourite = new PlacementPolicy.Candidate(cell(3), true, OptionalDouble.of(90));
+        List<PlacementPolicy.Candidate> all = List.of(fast, slow, favourite);
+
+        // The chunks went to the slow cell: the manifest follows them rather than the faster route.
+        assertThat(PlacementPolicy.targets(1, Set.of(), List.of(fast, slow), Set.of(slow.id()))).containsExactly(slow.id());
+        // Favourites still come first; the cells along come next; never more than missing, never a holder.
+        assertThat(PlacementPolicy.targets(2, Set.of(), all, Set.of(slow.id()))).containsExactly(favourite.id(), slow.id());
+        assertThat(PlacementPolicy.targets(2, Set.of(slow.id()), all, Set.of(slow.id()))).containsExactly(favourite.id());
+        assertThat(PlacementPolicy.targets(1, Set.of(), all, Set.of(cell(9)))).containsExactly(favourite.id());
+    }
 }

@@ -135,6 +135,14 @@ class ReplicationTest {
         assertThat(a.cell().network().replicator().audits().reputation(bad.cell().id(), java.time.Instant.now())
                 .trusted()).isFalse();
         assertThat(status(a).path("recent").toString()).contains("failed the audit");
+        JsonNode audits = status(a).path("audits");
+        assertThat(audits.findValuesAsText("cell")).contains(bad.cell().id().value());
+        for (JsonNode peer : audits) {
+            if (peer.path("cell").asText().equals(bad.cell().id().value())) {
+                assertThat(peer.path("trusted").asBoolean()).isFalse();
+                assertThat(peer.path("failed").asLong() + peer.path("missing").asLong()).isPositive();
+            }
+        }
     }
 
     @Test
