@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.grove.runtime.replication.Placements.placement;
+import static io.grove.runtime.replication.Placements.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Chunks go to their holders while the ingest runs; a failed eager push is left to the sync round. */
@@ -210,30 +211,6 @@ class EagerPushTest {
             }
         }
         return true;
-    }
-
-    private static JsonNode placement(TestCell cell) {
-        try {
-            HttpResponse<String> response = cell.send(cell.request("/api/v1/placement").GET().build());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return Json.mapper().readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static JsonNode eventually(TestCell cell, java.util.function.Predicate<JsonNode> condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = placement(cell);
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting until " + what + "; placement: " + last);
     }
 
     /** Random bytes: the first part at once, the rest only after {@link #open()} (bounded wait). */

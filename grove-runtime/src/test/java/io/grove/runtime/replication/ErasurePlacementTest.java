@@ -26,6 +26,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import static io.grove.runtime.replication.Placements.placement;
+import static io.grove.runtime.replication.Placements.eventually;
+import static io.grove.runtime.replication.Placements.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -244,45 +247,6 @@ class ErasurePlacementTest {
             return files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}")).toList();
         } catch (IOException e) {
             throw new AssertionError(e);
-        }
-    }
-
-    private static JsonNode placement(TestCell cell) {
-        try {
-            HttpResponse<String> response = cell.send(cell.request("/api/v1/placement").GET().build());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return Json.mapper().readTree(response.body());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static JsonNode eventually(TestCell cell, Predicate<JsonNode> condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = placement(cell);
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting until " + what + "; placement: " + last + "; sync: "
-                + status(cell));
-    }
-
-    private static String status(TestCell cell) {
-        try {
-            return cell.send(cell.request("/api/v1/sync").GET().build()).body();
-        } catch (IOException e) {
-            return e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e.toString();
         }
     }
 }

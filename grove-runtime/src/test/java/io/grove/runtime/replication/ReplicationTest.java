@@ -10,13 +10,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static io.grove.runtime.replication.Placements.placement;
+import static io.grove.runtime.replication.Placements.eventually;
+import static io.grove.runtime.replication.Placements.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Three cells on loopback, factor 2: replicate, heal after a loss, release the surplus when the lost cell returns. */
@@ -202,38 +204,6 @@ class ReplicationTest {
         Map<String, String> settings = new HashMap<>(FAST);
         settings.put("cell.label", label);
         return settings;
-    }
-
-    private static JsonNode status(TestCell cell) {
-        try {
-            return Json.mapper().readTree(cell.send(cell.request("/api/v1/sync").GET().build()).body());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static JsonNode placement(TestCell cell) {
-        try {
-            HttpResponse<String> response = cell.send(cell.request("/api/v1/placement").GET().build());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return Json.mapper().readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static JsonNode eventually(TestCell cell, java.util.function.Predicate<JsonNode> condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = placement(cell);
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting until " + what + "; placement: " + last + "; sync: " + status(cell));
     }
 
 }
