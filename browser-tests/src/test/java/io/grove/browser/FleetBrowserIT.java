@@ -208,6 +208,10 @@ class FleetBrowserIT {
         wait.until(d -> d.findElement(By.cssSelector("#health-donut svg title")).getAttribute("textContent")
                 .contains("1 files fully replicated"));
         assertThat(driver.findElements(By.cssSelector("#health-cells svg rect"))).hasSize(2);
+        // Storage used by the leader's data on each cell: its own store and the joiner's copy, in bytes.
+        wait.until(d -> d.findElements(By.cssSelector("#health-storage svg rect")).size() == 2
+                && d.findElement(By.cssSelector("#health-storage svg title")).getAttribute("textContent")
+                .contains(HOSTILE_LABEL + ": "));
         assertThat(driver.findElements(By.cssSelector("#view-health img"))).isEmpty();
         // The leader audits the joiner's copy (audit.interval 1s); passed audits publish no event, so the view is
         // opened again until its audit table shows the joiner with a passed challenge and its reputation.

@@ -1058,6 +1058,10 @@ async function loadHealth() {
         for (const f of files) for (const h of f.holders) perCell.set(h, (perCell.get(h) || 0) + 1);
         $("health-cells").replaceChildren(bars([...perCell].map(([id, n]) => [cellName(id), n]),
             n => n + (n === 1 ? " file" : " files")));
+        // Storage of this cell's data per cell: its own store, and what each peer holds of it (whole copies, shards).
+        const stored = [[cellName(fleet.cell), stats.storedBytes],
+            ...(sync.heldByPeers || []).map(p => [cellName(p.cell), p.bytes])];
+        $("health-storage").replaceChildren(bars(stored, humanBytes));
         const facts = [
             ["Copies wanted", String(sync.factor)],
             ["Files fully replicated", safe + " of " + files.length + (more ? " (first 1,000 files)" : "")],

@@ -8,11 +8,13 @@ import org.jdbi.v3.core.Handle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The placement database: which cells hold this cell's chunks and sealed manifests ({@code holdings}), which chunks
@@ -227,6 +229,24 @@ public final class Placement {
     public long heldCount() {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(DISTINCT chunk_id) FROM held_chunks")
                 .mapTo(Long.class).one());
+    }
+
+    /**
+     * Bytes of this cell's data each peer holds, by the holdings recorded: whole chunk copies at their stored length,
+     * shards at {@code ceil(length / k)}; manifests are not counted (small). One aggregate over the holdings.
+     */
+    public Map<CellId, Long> bytesHeld() {
+        Map<CellId, Long> out = new TreeMap<>(Comparator.comparing(CellId::value));
+        db.jdbi().useHandle(h -> h.createQuery("""
+                        SELECT h.cell_id, SUM(c.stored_length) FROM holdings h JOIN chunks c ON c.id = h.item_id
+                        WHERE h.kind = 'c' GROUP BY h.cell_id
+                        UNION ALL
+                        SELECT h.cell_id, SUM((ss.original_length + ss.k - 1) / ss.k) FROM holdings h
+                        JOIN shards s ON s.shard_id = h.item_id JOIN shard_sets ss ON ss.chunk_id = s.chunk_id
+                        WHERE h.kind = 's' GROUP BY h.cell_id""")
+                .map((rs, ctx) -> Map.entry(new CellId(rs.getString(1)), rs.getLong(2)))
+                .forEach(e -> out.merge(e.getKey(), e.getValue(), Long::sum)));
+        return out;
     }
 
     // ---- activity

@@ -180,6 +180,9 @@ public final class PlacementView {
             audits.add(peer);
         }
         out.put("audits", audits);
+        List<Map<String, Object>> held = new ArrayList<>();
+        replicator.placement().bytesHeld().forEach((cell, bytes) -> held.add(Map.of("cell", cell.value(), "bytes", bytes)));
+        out.put("heldByPeers", held);
         return out;
     }
 }

@@ -74,6 +74,11 @@ class ReplicationTest {
         assertThat(placed.path(0).path("atRisk").asBoolean()).isFalse();
         assertThat(placed.path(0).path("holders")).hasSize(2);
         String holder = placed.path(0).path("holders").path(1).asText();
+        // The holder's share of a's data, in bytes: at least the sealed 3 MiB file.
+        assertThat(status(a).path("heldByPeers")).anySatisfy(p -> {
+            assertThat(p.path("cell").asText()).isEqualTo(holder);
+            assertThat(p.path("bytes").asLong()).isGreaterThanOrEqualTo(content.length);
+        });
         TestCell lost = holder.equals(b.cell().id().value()) ? b : c;
         TestCell other = lost == b ? c : b;
         Path lostDir = lost.cell().folder().dir();
