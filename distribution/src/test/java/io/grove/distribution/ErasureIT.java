@@ -1,22 +1,19 @@
 package io.grove.distribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Predicate;
 
+import static io.grove.distribution.CellApi.eventually;
+import static io.grove.distribution.CellApi.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -26,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte-identical on the owner with {@code grove get}, the killed cell restarted before the next.
  */
 class ErasureIT extends InstalledDistributionTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] SERVE = {"--port", "0", "--peer-port", "0", "--set", "peer.bind=127.0.0.1",
             "--set", "fleet.gossip-interval=300ms", "--set", "peer.timeout=5s", "--set", "routes.probe-interval=5s",
             "--set", "sync.interval=1s", "--set", "healing.grace-period=5s", "--set", "healing.release-after=2s",
@@ -121,31 +117,6 @@ class ErasureIT extends InstalledDistributionTest {
         try (var walk = Files.walk(cellDir.resolve("chunks"))) {
             return walk.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}")).count();
         } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private JsonNode eventually(GroveProcesses.Cell cell, Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(cell, "/api/v1/placement");
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("placement never satisfied the condition; last: " + last + "; sync: "
-                + get(cell, "/api/v1/sync"));
-    }
-
-    private JsonNode get(GroveProcesses.Cell cell, String path) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(cell.api().resolve(path))
-                    .header("Authorization", "Bearer " + cell.token()).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return JSON.readTree(response.body());
-        } catch (Exception e) {
             throw new AssertionError(e);
         }
     }

@@ -5,16 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Predicate;
 
+import static io.grove.distribution.CellApi.eventually;
+import static io.grove.distribution.CellApi.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -76,31 +74,6 @@ class ReplicationIT extends InstalledDistributionTest {
 
     private long released(GroveProcesses.Cell cell) {
         return get(cell, "/api/v1/sync").path("recent").toString().contains("released its surplus") ? 1 : 0;
-    }
-
-    private JsonNode eventually(GroveProcesses.Cell cell, Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = get(cell, "/api/v1/placement");
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("placement never satisfied the condition; last: " + last + "; sync: "
-                + get(cell, "/api/v1/sync"));
-    }
-
-    private JsonNode get(GroveProcesses.Cell cell, String path) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(cell.api().resolve(path))
-                    .header("Authorization", "Bearer " + cell.token()).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-            return JSON.readTree(response.body());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static GroveProcesses.Exit ok(GroveProcesses.Exit exit) {
