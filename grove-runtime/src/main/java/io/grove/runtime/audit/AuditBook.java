@@ -167,13 +167,17 @@ public final class AuditBook {
                 .bind(0, limit).map((rs, ctx) -> copy(rs)).list());
     }
 
-    /** Held copies without unused challenges: add some with {@link #place} when the chunk can be read. */
-    public List<AuditedCopy> exhausted(int limit) {
+    /**
+     * Held copies due for an audit at {@code now} without unused challenges, earliest first: add some with
+     * {@link #place} when the chunk can be read. Challenges are made when a copy is first due rather than when it is
+     * placed, so that hashing for audits is spread over the audit interval instead of adding a pass to every push.
+     */
+    public List<AuditedCopy> exhausted(Instant now, int limit) {
         requireLimit(limit);
         return db.jdbi().withHandle(h -> h.createQuery(SELECT_COPY + " " + """
-                         WHERE c.state = 'held' AND NOT EXISTS (SELECT 1 FROM audit_challenges a
+                         WHERE c.state = 'held' AND c.due_at <= ? AND NOT EXISTS (SELECT 1 FROM audit_challenges a
                             WHERE a.chunk_id = c.chunk_id AND a.holder = c.holder) ORDER BY c.due_at LIMIT ?""")
-                .bind(0, limit).map((rs, ctx) -> copy(rs)).list());
+                .bind(0, now.toEpochMilli()).bind(1, limit).map((rs, ctx) -> copy(rs)).list());
     }
 
     /** The tracked copies of {@code chunk}, held and lost (at most one per holder, so bounded by the fleet). */

@@ -3,7 +3,6 @@ package io.grove.runtime.replication;
 import io.grove.api.CellId;
 import io.grove.api.ChunkId;
 import io.grove.runtime.audit.AuditBook;
-import io.grove.runtime.audit.Challenge;
 import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.files.NewChunks;
@@ -199,8 +198,8 @@ public final class EagerPush implements NewChunks, AutoCloseable {
             try {
                 peers.call(target, route -> peers.client().put(route, id, sealed.length, new ByteArrayInputStream(sealed)));
                 placement.confirm(item, target, "push");
-                // One challenge from the bytes in memory, made here on the pusher rather than on the ingest's path.
-                audits.place(id, target, sealed.length, Challenge.create(sealed, 1), clock.instant());
+                // Tracked for audits now; its challenges are made when it is first due (Replicator), off this path.
+                audits.place(id, target, sealed.length, List.of(), clock.instant());
                 pushed.incrementAndGet();
                 congested = false;
             } catch (IOException | RuntimeException e) { // a PeerRejection (signed refusal) among them

@@ -72,11 +72,10 @@ public final class Replicator implements AutoCloseable {
     /** Receipts cover at least this much time. */
     private static final Duration RECEIPT_PERIOD = Duration.ofDays(1);
     /**
-     * Challenges made per copy at a time. Each costs a SHA-256 pass over the chunk, so pushing makes one (the push
-     * must not hash every byte four times) and later rounds make more when a copy's challenges run out.
+     * Challenges made per copy at a time, each a SHA-256 pass over the chunk. A push makes none (on this kind of CPU a
+     * pass costs as much as sealing's own hashes, on the path to the factor): the copy's challenges are made when it
+     * is first due for an audit, or before the local chunk is offloaded, whichever comes first.
      */
-    private static final int CHALLENGES_ON_PUSH = 1;
-    /** Challenges made per copy when topping up. */
     private static final int CHALLENGES_PER_COPY = 3;
     /** Chunks of offloading folders checked for offload per round at most (the rest in later rounds). */
     private static final int MAX_OFFLOAD_CHECKS = 100_000;
@@ -554,8 +553,8 @@ public final class Replicator implements AutoCloseable {
                 byte[] bytes = offloaded.isPresent() ? offloaded.get()
                         : local(id).orElseThrow(() -> new IOException("chunk vanished: " + id.hex()));
                 peers.call(target, route -> peers.client().put(route, id, bytes.length, new ByteArrayInputStream(bytes)));
-                // Keep a few one-time challenges for this copy, made from the bytes now, for later audits.
-                audits.place(id, target, bytes.length, Challenge.create(bytes, CHALLENGES_ON_PUSH), clock.instant());
+                // Tracked for audits now; its challenges are made when it is first due (or before an offload).
+                audits.place(id, target, bytes.length, List.of(), clock.instant());
             } else {
                 Optional<byte[]> blob = db.jdbi().withHandle(h -> h.createQuery("SELECT blob FROM manifests WHERE id = ?")
                         .bind(0, item.id()).mapTo(byte[].class).findOne());
@@ -588,7 +587,7 @@ public final class Replicator implements AutoCloseable {
                     + lost.chunk().hex().substring(0, 12) + "; the copy is healed elsewhere");
             events.publish("sync.audit-failed", Map.of("holder", lost.holder().value(), "chunk", lost.chunk().hex()));
         }
-        for (AuditedCopy copy : audits.exhausted(100)) {
+        for (AuditedCopy copy : audits.exhausted(now, 100)) {
             try {
                 Optional<byte[]> bytes = local(copy.chunk());
                 if (bytes.isEmpty()) {
@@ -630,7 +629,7 @@ public final class Replicator implements AutoCloseable {
                     confirmed.retainAll(counting);
                     placed = confirmed.size() >= policy.factor();
                 }
-                if (placed) {
+                if (placed && challengeCopies(id)) {
                     // Recorded first: a crash between the two leaves a local chunk marked offloaded, which the
                     // next round offloads again; never a missing chunk without its mark.
                     placement.shards().offloaded(id);
@@ -646,6 +645,28 @@ public final class Replicator implements AutoCloseable {
             placement.event("offload", "deleted the local copy of " + done + " chunk(s) placed in full elsewhere");
         }
         return done;
+    }
+
+    /**
+     * Makes challenges for every tracked copy of {@code id} that has none, from the local chunk, before it goes away:
+     * an offloaded chunk's copies can only be audited with challenges made while it was here.
+     *
+     * @return whether every held copy now has challenges (false when the local chunk cannot be read)
+     */
+    private boolean challengeCopies(ChunkId id) throws IOException {
+        List<AuditedCopy> bare = audits.copies(id).stream().filter(c -> !c.lost() && c.challengesLeft() == 0).toList();
+        if (bare.isEmpty()) {
+            return true;
+        }
+        Optional<byte[]> bytes = local(id);
+        if (bytes.isEmpty()) {
+            return false;
+        }
+        for (AuditedCopy copy : bare) {
+            audits.place(id, copy.holder(), bytes.get().length, Challenge.create(bytes.get(), CHALLENGES_PER_COPY),
+                    clock.instant());
+        }
+        return true;
     }
 
     /** The per-folder settings ({@code replication.folders}). */
@@ -677,12 +698,22 @@ public final class Replicator implements AutoCloseable {
     }
 
     private Optional<byte[]> local(ChunkId id) throws IOException {
-        Optional<InputStream> in = store.get(id);
+        OptionalLong size = store.size(id);
+        Optional<InputStream> in = size.isPresent() ? store.get(id) : Optional.empty();
         if (in.isEmpty()) {
             return Optional.empty();
         }
         try (InputStream data = in.get()) {
-            return Optional.of(data.readNBytes((int) ChunkStore.MAX_CHUNK_BYTES + 1));
+            if (size.getAsLong() > ChunkStore.MAX_CHUNK_BYTES) {
+                throw new IOException("chunk " + id.hex() + " is larger than any chunk: " + size.getAsLong() + " bytes");
+            }
+            // One array of the stored size (readNBytes without a size would assemble it from pieces: twice the memory).
+            byte[] bytes = new byte[(int) size.getAsLong()];
+            int n = data.readNBytes(bytes, 0, bytes.length);
+            if (n != bytes.length || data.read() >= 0) {
+                throw new IOException("chunk " + id.hex() + " changed size while it was read");
+            }
+            return Optional.of(bytes);
         }
     }
 

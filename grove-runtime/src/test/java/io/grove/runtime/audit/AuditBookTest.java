@@ -57,11 +57,25 @@ class AuditBookTest {
         }
         assertThat(nonces).isEqualTo(Set.copyOf(challenges.stream().map(Challenge::nonce).toList()));
         assertThat(book.nextDue(now.plus(Duration.ofDays(1)), 10)).isEmpty();
-        assertThat(book.exhausted(10)).extracting(AuditedCopy::chunk).containsExactly(id);
+        assertThat(book.exhausted(now.plus(Duration.ofDays(1)), 10)).extracting(AuditedCopy::chunk).containsExactly(id);
 
         book.place(id, holder, chunk.length, Challenge.create(chunk, 2), now);
-        assertThat(book.exhausted(10)).isEmpty();
+        assertThat(book.exhausted(now.plus(Duration.ofDays(1)), 10)).isEmpty();
         assertThat(book.copy(id, holder).orElseThrow().challengesLeft()).isEqualTo(2);
+    }
+
+    @Test
+    void aCopyPlacedWithoutChallengesAsksForThemOnlyOnceDue() {
+        book.place(id, holder, chunk.length, List.of(), T0);
+        AuditedCopy placed = book.copy(id, holder).orElseThrow();
+        assertThat(placed.challengesLeft()).isZero();
+        assertThat(book.exhausted(placed.dueAt().minusMillis(1), 10)).as("not due: no hashing yet").isEmpty();
+        assertThat(book.nextDue(placed.dueAt(), 10)).as("nothing to hand out").isEmpty();
+        assertThat(book.exhausted(placed.dueAt(), 10)).extracting(AuditedCopy::chunk).containsExactly(id);
+
+        book.place(id, holder, chunk.length, Challenge.create(chunk, 3), placed.dueAt());
+        assertThat(book.exhausted(placed.dueAt(), 10)).isEmpty();
+        assertThat(book.nextDue(placed.dueAt(), 10)).extracting(DueAudit::chunk).containsExactly(id);
     }
 
     @Test
