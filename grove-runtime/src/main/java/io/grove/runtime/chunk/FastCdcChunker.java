@@ -209,7 +209,9 @@ public final class FastCdcChunker implements Chunker {
         }
 
         private PlainChunk take(int length) {
-            PlainChunk chunk = new PlainChunk(offset, Arrays.copyOfRange(buf, start, start + length));
+            byte[] copy = new byte[length + PlainChunk.SEAL_ROOM]; // room to seal in place
+            System.arraycopy(buf, start, copy, 0, length);
+            PlainChunk chunk = new PlainChunk(offset, copy, length);
             start += length;
             offset += length;
             scanned = chunker.min;

@@ -67,20 +67,21 @@ public final class FixedChunker implements Chunker {
                 return Optional.empty();
             }
             int first = offset == 0 ? Math.min(PROBE, size) : size;
-            byte[] data = new byte[first];
+            int room = PlainChunk.SEAL_ROOM; // to seal in place
+            byte[] data = new byte[first + room];
             int got = in.readNBytes(data, 0, first);
             if (got == first && first < size) {
-                data = Arrays.copyOf(data, size);
+                data = Arrays.copyOf(data, size + room);
                 got += in.readNBytes(data, first, size - first);
             }
-            if (got < data.length) {
+            if (got + room < data.length) {
                 eof = true;
                 if (got == 0) {
                     return Optional.empty();
                 }
-                data = Arrays.copyOf(data, got);
+                data = Arrays.copyOf(data, got + room);
             }
-            PlainChunk chunk = new PlainChunk(offset, data);
+            PlainChunk chunk = new PlainChunk(offset, data, got);
             offset += got;
             return Optional.of(chunk);
         }

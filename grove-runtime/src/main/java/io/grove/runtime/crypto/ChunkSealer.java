@@ -78,13 +78,17 @@ public final class ChunkSealer {
             throw new IllegalArgumentException("chunk range [" + off + ", " + off + "+" + len + ") is outside a "
                     + (plain == null ? "missing array" : plain.length + "-byte array"));
         }
+        return seal(plain, off, len, new byte[len + SealedChunk.TAG_LENGTH]);
+    }
+
+    /** Seals into {@code ciphertext}, which is new or (when sealing in place, {@code off} 0) {@code plain} itself. */
+    private SealedChunk seal(byte[] plain, int off, int len, byte[] ciphertext) {
         ThreadCrypto crypto = ThreadCrypto.current();
 
         MessageDigest plainDigest = crypto.plainDigest;
         ThreadCrypto.updateSliced(plainDigest, plain, off, len);
         ChunkKey key = chunkKey(plainDigest.digest());
 
-        byte[] ciphertext = new byte[len + SealedChunk.TAG_LENGTH];
         MessageDigest idDigest = crypto.cipherDigest;
         try {
             Cipher cipher = crypto.encrypting(key);
@@ -109,6 +113,24 @@ public final class ChunkSealer {
             throw e;
         }
         return new SealedChunk(ChunkId.ofDigest(idDigest.digest()), key, ciphertext, len);
+    }
+
+    /**
+     * Seals {@code buffer[0, len)} in place: the ciphertext overwrites the plaintext and the tag takes the last
+     * {@value SealedChunk#TAG_LENGTH} bytes, so the returned chunk's ciphertext is {@code buffer} itself. Same result
+     * as {@link #seal(byte[], int, int)}, without a second array of the chunk's size.
+     *
+     * @param buffer the plaintext followed by exactly {@value SealedChunk#TAG_LENGTH} spare bytes; overwritten
+     * @param len    bytes of plaintext
+     * @return the sealed chunk, whose ciphertext is {@code buffer}
+     * @throws IllegalArgumentException if {@code buffer} is not {@code len + 16} bytes long
+     */
+    public SealedChunk sealInPlace(byte[] buffer, int len) {
+        if (buffer == null || len < 0 || buffer.length != len + SealedChunk.TAG_LENGTH) {
+            throw new IllegalArgumentException("sealing in place needs the plaintext and exactly "
+                    + SealedChunk.TAG_LENGTH + " spare bytes");
+        }
+        return seal(buffer, 0, len, buffer);
     }
 
     /** The key of the chunk whose plaintext hashes to {@code plainHash}. */

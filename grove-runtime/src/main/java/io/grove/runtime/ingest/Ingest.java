@@ -86,7 +86,7 @@ public final class Ingest {
         try {
             for (Optional<PlainChunk> next = chunks.next(); next.isPresent(); next = chunks.next()) {
                 PlainChunk plain = next.get();
-                int bytes = Math.min(plain.data().length, windowBytes);
+                int bytes = Math.min(plain.length(), windowBytes);
                 inFlightBytes.acquire(bytes);
                 try {
                     inFlight.acquire();
@@ -97,7 +97,10 @@ public final class Ingest {
                 try {
                     pending.futures.add(workers.submit(() -> {
                         try {
-                            return destination.place(sealer.seal(plain.data()));
+                            // In place where the chunker left room: one array per chunk in flight, not two.
+                            return destination.place(plain.sealableInPlace()
+                                    ? sealer.sealInPlace(plain.buffer(), plain.length())
+                                    : sealer.seal(plain.buffer(), 0, plain.length()));
                         } finally {
                             inFlight.release();
                             inFlightBytes.release(bytes);

@@ -19,6 +19,19 @@ class PlainChunkTest {
     }
 
     @Test
+    void spareRoomIsNotContent() {
+        PlainChunk roomy = new PlainChunk(10, new byte[] {1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 3);
+
+        assertThat(roomy).isEqualTo(new PlainChunk(10, new byte[] {1, 2, 3}))
+                .hasSameHashCodeAs(new PlainChunk(10, new byte[] {1, 2, 3}));
+        assertThat(roomy.data()).containsExactly(1, 2, 3);
+        assertThat(roomy.sealableInPlace()).isTrue();
+        assertThat(new PlainChunk(10, new byte[] {1, 2, 3}).sealableInPlace()).isFalse();
+        assertThat(roomy.end()).isEqualTo(13);
+        assertThatThrownBy(() -> new PlainChunk(0, new byte[2], 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void rejectsNegativeOffsetAndMissingData() {
         assertThatThrownBy(() -> new PlainChunk(-1, new byte[0])).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new PlainChunk(0, null)).isInstanceOf(IllegalArgumentException.class);

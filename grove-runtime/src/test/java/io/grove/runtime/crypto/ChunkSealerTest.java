@@ -42,6 +42,26 @@ class ChunkSealerTest {
         assertThat(ChunkOpener.open(sealed.id(), sealed.key(), sealed.ciphertext())).isEqualTo(plain);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 3 * 1024 * 1024 + 7})
+    void sealingInPlaceGivesTheSameChunkInTheSameArray(int size) throws Exception {
+        byte[] plain = random(size + 3, size);
+        byte[] buffer = Arrays.copyOf(plain, size + 16);
+
+        SealedChunk inPlace = SEALER.sealInPlace(buffer, size);
+
+        assertThat(inPlace.ciphertext()).isSameAs(buffer);
+        assertThat(inPlace).isEqualTo(SEALER.seal(plain));
+        assertThat(ChunkOpener.open(inPlace.id(), inPlace.key(), inPlace.ciphertext())).isEqualTo(plain);
+    }
+
+    @Test
+    void sealingInPlaceNeedsExactlyRoomForTheTag() {
+        assertThatThrownBy(() -> SEALER.sealInPlace(new byte[100], 100)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SEALER.sealInPlace(new byte[117], 100)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SEALER.sealInPlace(null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void sealsASliceOfALargerArray() throws Exception {
         byte[] big = random(2, 300_000);
