@@ -5,6 +5,9 @@ import java.util.logging.Logger;
 
 /** One-line log records on standard error, for humans and for journald alike. */
 final class Logging {
+    /** Held: java.util.logging keeps only weak references to loggers, and a collected one forgets its level. */
+    private static final Logger QUIET = Logger.getLogger("com.zaxxer.hikari");
+
     private Logging() {
     }
 
@@ -19,6 +22,7 @@ final class Logging {
             Logger root = Logger.getLogger("");
             root.addHandler(handler);
             root.setLevel(Level.INFO);
+            QUIET.setLevel(Level.WARNING); // the database pool's start and stop say nothing a user needs
         }
     }
 }

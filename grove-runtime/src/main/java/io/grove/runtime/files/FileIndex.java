@@ -107,8 +107,18 @@ public final class FileIndex {
 
     /** Runs {@code work} in one transaction. */
     public <T, X extends Exception> T inTransaction(org.jdbi.v3.core.HandleCallback<T, X> work) throws X {
-        return jdbi.inTransaction(work);
+        return jdbi.withHandle(h -> {
+            try {
+                return h.inTransaction(work);
+            } finally {
+                // Connections are pooled: a page cache enlarged for a large group (insertAll) goes back with it.
+                h.execute("PRAGMA cache_size = " + DEFAULT_CACHE_SIZE);
+            }
+        });
     }
+
+    /** SQLite's default page cache, as a PRAGMA cache_size value (negative: KiB). */
+    private static final int DEFAULT_CACHE_SIZE = -2000;
 
     /** The current version of a path inside a transaction. */
     public Optional<VersionInfo> current(Handle h, String path) {
@@ -192,7 +202,8 @@ public final class FileIndex {
         if (rows.size() > 100) {
             // A group of thousands of versions dirties more pages than SQLite's default 2 MiB cache holds, and the
             // overflow is spilled to the WAL mid-transaction (written twice). The handle's connection is this
-            // transaction's alone, so the larger cache lasts as long as the group. 16 MiB held the dirty pages of a
+            // transaction's alone, and inTransaction sets the cache back before the pool takes the connection back,
+            // so the larger cache lasts as long as the group. 16 MiB held the dirty pages of a
             // 2,000-file group in a 20,000-file index; it is native memory, counted in the cell's RSS (64 MiB
             // before, docs/benchmarks.md "Peak RSS").
             h.execute("PRAGMA cache_size = -16384");

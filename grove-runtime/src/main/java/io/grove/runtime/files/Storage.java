@@ -170,5 +170,6 @@ public final class Storage implements AutoCloseable {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        database.close();
     }
 }
