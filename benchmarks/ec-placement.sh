@@ -31,29 +31,8 @@ fi
 EXPECTED=$(sha256sum "$WORK/big.bin" | cut -d' ' -f1)
 sync
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+. benchmarks/cells.sh
 rate() { python3 -c "print(f'{$SIZE / ($2 - $1) / 1e6:.1f}')"; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-api() { # api CELLDIR PATH
-    local url token
-    url=$(json 'd["apiUrl"]' < "$1/serve.json"); token=$(cat "$1/api.token")
-    curl -fsS -H "Authorization: Bearer $token" "$url$2"
-}
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-serve() { # serve DIR LABEL
-    rm -rf "$1"
-    "$GROVE" serve --dir "$1" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 --set cell.label="$2" \
-        --set transports.lan.enabled=false --set fleet.gossip-interval=1s --set sync.interval=2s \
-        --set healing.grace-period=60s --set routes.probe-interval=5s \
-        --set 'replication.folders=path=ec;erasure=4+2;offload=true,path=copies;factor=2;offload=true' \
-        > "$1.log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 600); do [ -f "$1/serve.json" ] && break; sleep 0.1; done
-}
 
 placed() { # placed CELLDIR PATH: the file is not at risk and A keeps none of its chunks
     api "$1" /api/v1/placement | python3 -c "
@@ -64,7 +43,10 @@ print('yes' if d and not d[0]['atRisk'] and d[0]['offloadedChunks'] > 0 else 'no
 
 round() { # round FOLDER: prints put, placed, read-back seconds and MB/s
     local a="$WORK/a" t0 t1 t2 t3 t4
-    for c in a b c d; do serve "$WORK/$c" "$c"; done
+    for c in a b c d; do
+        serve "$WORK/$c" "$c" --set healing.grace-period=60s \
+            --set 'replication.folders=path=ec;erasure=4+2;offload=true,path=copies;factor=2;offload=true'
+    done
     "$GROVE" fleet create --dir "$a" > /dev/null
     for c in b c d; do "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$WORK/$c" > /dev/null; done
     sleep 4 # routes measured, roster spread: as between cells that have been running
@@ -74,7 +56,7 @@ round() { # round FOLDER: prints put, placed, read-back seconds and MB/s
     until [ "$(placed "$a" "$1/big.bin")" = yes ]; do sleep 0.2; done
     until [ -z "$(find "$a/chunks" -type f -regextype egrep -regex '.*/[0-9a-f]{64}' | head -n 1)" ]; do sleep 0.2; done
     t2=$(now)
-    kill -9 "$(json 'd["pid"]' < "$WORK/c/serve.json")"
+    kill -9 "$(pid_of "$WORK/c")"
     t3=$(now)
     "$GROVE" get "$1/big.bin" --output "$WORK/back.bin" --dir "$a" > /dev/null
     t4=$(now)

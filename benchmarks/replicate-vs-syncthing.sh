@@ -40,32 +40,13 @@ fi
 EXPECTED=$(sha256sum "$WORK/big.bin" | cut -d' ' -f1)
 sync
 
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
-api() { # api CELLDIR PATH
-    local url token
-    url=$(json 'd["apiUrl"]' < "$1/serve.json"); token=$(cat "$1/api.token")
-    curl -fsS -H "Authorization: Bearer $token" "$url$2"
-}
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-serve() { # serve DIR LABEL
-    rm -rf "$1"
-    "$GROVE" serve --dir "$1" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 --set cell.label="$2" \
-        --set transports.lan.enabled=false --set fleet.gossip-interval=1s --set sync.interval=2s \
-        --set healing.grace-period=10s --set routes.probe-interval=5s "${EXTRA[@]}" > "$1.log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 600); do [ -f "$1/serve.json" ] && break; sleep 0.1; done
-}
+. benchmarks/cells.sh
 
 confirmed() { api "$1" /api/v1/placement | json 'd[0]["confirmed"] if d else 0'; }
 
 grove_round() {
     local a="$WORK/g-a" b="$WORK/g-b" c="$WORK/g-c" t0 t1 t2 t3
-    serve "$a" a; serve "$b" b
+    serve "$a" a --set healing.grace-period=10s "${EXTRA[@]}"; serve "$b" b --set healing.grace-period=10s "${EXTRA[@]}"
     "$GROVE" fleet create --dir "$a" > /dev/null
     "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$b" > /dev/null
     sleep 3 # routes measured, roster spread: as between cells that have been running
@@ -75,10 +56,10 @@ grove_round() {
     until [ "$(confirmed "$a")" = 2 ]; do sleep 0.2; done
     t2=$(now)
     # Repair: a third cell joins, the holder stops; time until the file is back at 2 counting copies.
-    serve "$c" c
+    serve "$c" c --set healing.grace-period=10s "${EXTRA[@]}"
     "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$c" > /dev/null
     sleep 3
-    kill "$(json 'd["pid"]' < "$b/serve.json")"
+    kill "$(pid_of "$b")"
     t3=$(now)
     until api "$a" /api/v1/placement | grep -q "$(json 'd["cellId"]' < "$c/serve.json")" \
         && [ "$(confirmed "$a")" = 2 ]; do sleep 0.2; done

@@ -1,0 +1,29 @@
+# Shared by the benchmark scripts that run Grove cells from the distribution on loopback.
+# shellcheck shell=bash
+# Needs: GROVE (the bin/grove of a distribution). Cells get: loopback peer sockets, no mDNS, gossip every 1 s,
+# a sync round every 2 s and a route probe every 5 s (as a fleet that has been running, at test speed).
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+api() { # api CELLDIR PATH
+    local url token
+    url=$(json 'd["apiUrl"]' < "$1/serve.json"); token=$(cat "$1/api.token")
+    curl -fsS -H "Authorization: Bearer $token" "$url$2"
+}
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+serve() { # serve DIR LABEL [--set key=value ...]: a fresh cell, returns once it serves
+    local dir=$1 label=$2
+    shift 2
+    rm -rf "$dir"
+    "$GROVE" serve --dir "$dir" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 --set cell.label="$label" \
+        --set transports.lan.enabled=false --set fleet.gossip-interval=1s --set sync.interval=2s \
+        --set routes.probe-interval=5s "$@" > "$dir.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 600); do [ -f "$dir/serve.json" ] && break; sleep 0.1; done
+}
+
+pid_of() { json 'd["pid"]' < "$1/serve.json"; }
