@@ -128,6 +128,14 @@ class ErasurePlacementTest {
             assertThat(shardsHeldBy(a, peer.cell().id())).as("shards on " + peer.cell().id().shortForm())
                     .allSatisfy((chunk, n) -> assertThat(n).isEqualTo(2));
         }
+        // Copies are placed without audit challenges (made when first due), but an offloaded chunk's copies got theirs
+        // from the local bytes before they were deleted: after the offload nothing could make them.
+        List<String> docChunks = a.cell().storage().database().jdbi().withHandle(h -> h.createQuery("""
+                        SELECT DISTINCT vc.chunk_id FROM version_chunks vc JOIN versions v ON v.id = vc.version_id
+                        WHERE v.path LIKE 'docs/%'""").mapTo(String.class).list());
+        assertThat(docChunks).isNotEmpty().allSatisfy(chunk -> assertThat(a.cell().network().replicator().audits()
+                .copies(io.grove.api.ChunkId.of(chunk))).as("audit copies of offloaded chunk " + chunk)
+                .hasSizeGreaterThanOrEqualTo(2).allSatisfy(copy -> assertThat(copy.challengesLeft()).isPositive()));
         // verify reports the offloaded chunks as offloaded, not missing.
         JsonNode verify = Json.mapper().readTree(a.send(a.request("/api/v1/verify")
                 .POST(HttpRequest.BodyPublishers.noBody()).build()).body());
