@@ -1,7 +1,25 @@
 # Shared by the benchmark scripts that run Grove cells from the distribution on loopback.
 # shellcheck shell=bash
-# Needs: GROVE (the bin/grove of a distribution). Cells get: loopback peer sockets, no mDNS, gossip every 1 s,
-# a sync round every 2 s and a route probe every 5 s (as a fleet that has been running, at test speed).
+# Source after scripts/lib.sh. use_distribution sets GROVE (the bin/grove of a distribution). Cells get loopback
+# peer sockets, no mDNS, gossip every 1 s, a sync round every 2 s and a route probe every 5 s (as a fleet that has
+# been running, at test speed).
+
+use_distribution() { # GROVE_DIST (an unpacked distribution, e.g. an older build to compare), else this build's
+    JAVA_HOME=$(find_jdk); export JAVA_HOME
+    local dist=${GROVE_DIST:-$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)}
+    if [ -z "$dist" ]; then
+        ensure_maven
+        mvn -B -q -DskipTests -pl distribution -am package >&2
+        dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
+    fi
+    case $dist in /*) GROVE="$dist/bin/grove" ;; *) GROVE="$PWD/$dist/bin/grove" ;; esac
+}
+
+random_file() { # random_file PATH SIZE: made once, kept while its size matches
+    if [ ! -f "$1" ] || [ "$(stat -c %s "$1")" != "$2" ]; then
+        head -c "$2" /dev/urandom > "$1"
+    fi
+}
 
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }

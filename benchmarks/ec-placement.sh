@@ -16,22 +16,13 @@ ROUNDS=${1:-1}
 WORK=${BENCH_DIR:-/tmp/grove-ec-bench}
 SIZE=${BENCH_SIZE:-$((256 << 20))}
 
-JAVA_HOME=$(find_jdk); export JAVA_HOME
-dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
-if [ -z "$dist" ]; then
-    ensure_maven
-    mvn -B -q -DskipTests -pl distribution -am package >&2
-    dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
-fi
-GROVE="$PWD/$dist/bin/grove"
+. benchmarks/cells.sh
+use_distribution
 mkdir -p "$WORK"
-if [ ! -f "$WORK/big.bin" ] || [ "$(stat -c %s "$WORK/big.bin")" != "$SIZE" ]; then
-    head -c "$SIZE" /dev/urandom > "$WORK/big.bin"
-fi
+random_file "$WORK/big.bin" "$SIZE"
 EXPECTED=$(sha256sum "$WORK/big.bin" | cut -d' ' -f1)
 sync
 
-. benchmarks/cells.sh
 rate() { python3 -c "print(f'{$SIZE / ($2 - $1) / 1e6:.1f}')"; }
 
 placed() { # placed CELLDIR PATH: the file is not at risk and A keeps none of its chunks

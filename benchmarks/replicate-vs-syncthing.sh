@@ -23,24 +23,14 @@ if ! command -v syncthing >/dev/null; then
     log "installing syncthing"
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq syncthing >&2
 fi
-JAVA_HOME=$(find_jdk); export JAVA_HOME
-dist=${GROVE_DIST:-$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)}
-if [ -z "$dist" ]; then
-    ensure_maven
-    mvn -B -q -DskipTests -pl distribution -am package >&2
-    dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
-fi
-case $dist in /*) GROVE="$dist/bin/grove" ;; *) GROVE="$PWD/$dist/bin/grove" ;; esac
+. benchmarks/cells.sh
+use_distribution
 EXTRA=()
 for kv in ${GROVE_SET:-}; do EXTRA+=(--set "$kv"); done
 mkdir -p "$WORK"
-if [ ! -f "$WORK/big.bin" ] || [ "$(stat -c %s "$WORK/big.bin")" != "$SIZE" ]; then
-    head -c "$SIZE" /dev/urandom > "$WORK/big.bin"
-fi
+random_file "$WORK/big.bin" "$SIZE"
 EXPECTED=$(sha256sum "$WORK/big.bin" | cut -d' ' -f1)
 sync
-
-. benchmarks/cells.sh
 
 confirmed() { api "$1" /api/v1/placement | json 'd[0]["confirmed"] if d else 0'; }
 

@@ -14,20 +14,11 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 WORK=${BENCH_DIR:-/tmp/grove-repl-cpu}
 SIZE=${BENCH_SIZE:-$((1 << 30))}
-JAVA_HOME=$(find_jdk); export JAVA_HOME
-dist=${GROVE_DIST:-$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)}
-if [ -z "$dist" ]; then
-    ensure_maven
-    mvn -B -q -DskipTests -pl distribution -am package >&2
-    dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
-fi
-case $dist in /*) GROVE="$dist/bin/grove" ;; *) GROVE="$PWD/$dist/bin/grove" ;; esac
 . benchmarks/cells.sh
+use_distribution
 mkdir -p "$WORK"
-if [ ! -f "$WORK/big.bin" ] || [ "$(stat -c %s "$WORK/big.bin")" != "$SIZE" ]; then
-    head -c "$SIZE" /dev/urandom > "$WORK/big.bin"
-fi
-[ -f "$WORK/warm.bin" ] || head -c $((192 << 20)) /dev/urandom > "$WORK/warm.bin"
+random_file "$WORK/big.bin" "$SIZE"
+random_file "$WORK/warm.bin" $((192 << 20))
 
 cpu() { # cpu CELLDIR: "thread-group total-ticks system-ticks" per line (a thread's trailing number dropped)
     local pid t s name rest
