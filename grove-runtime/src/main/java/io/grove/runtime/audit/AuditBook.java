@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -82,17 +83,35 @@ public final class AuditBook {
      * earliest first. Each challenge is consumed here (never handed out again, even if this cell stops before the
      * reply), and the copy is due again after the retry delay unless a reply is recorded first.
      */
-    public synchronized List<DueAudit> nextDue(Instant now, int limit) {
+    public List<DueAudit> nextDue(Instant now, int limit) {
+        return nextDue(now, limit, null);
+    }
+
+    /**
+     * {@link #nextDue(Instant, int)} for copies on {@code holders} only: the cells that can answer now. A copy on a
+     * cell that is offline is not challenged (its challenge stays unused, the copy stays due): silence from a cell
+     * known to be away says nothing about its storage, and counting it would turn every overnight absence into
+     * "missing" copies and lost trust — a repair storm. Being away is the healing grace period's business.
+     *
+     * @param holders the holders to challenge; {@code null} for all
+     */
+    public synchronized List<DueAudit> nextDue(Instant now, int limit, Set<CellId> holders) {
         requireLimit(limit);
+        if (holders != null && holders.isEmpty()) {
+            return List.of();
+        }
         long at = now.toEpochMilli();
         return db.jdbi().inTransaction(h -> {
-            List<String[]> copies = h.createQuery("""
+            org.jdbi.v3.core.statement.Query query = h.createQuery("""
                             SELECT c.chunk_id, c.holder FROM audit_copies c
-                            WHERE c.state = 'held' AND c.due_at <= ?
+                            WHERE c.state = 'held' AND c.due_at <= :at
                               AND EXISTS (SELECT 1 FROM audit_challenges a WHERE a.chunk_id = c.chunk_id AND a.holder = c.holder)
-                            ORDER BY c.due_at LIMIT ?""")
-                    .bind(0, at).bind(1, limit)
-                    .map((rs, ctx) -> new String[]{rs.getString(1), rs.getString(2)}).list();
+                            """ + (holders == null ? "" : "AND c.holder IN (<holders>)\n") + "ORDER BY c.due_at LIMIT :limit")
+                    .bind("at", at).bind("limit", limit);
+            if (holders != null) {
+                query.bindList("holders", holders.stream().map(CellId::value).toList());
+            }
+            List<String[]> copies = query.map((rs, ctx) -> new String[]{rs.getString(1), rs.getString(2)}).list();
             List<DueAudit> due = new ArrayList<>(copies.size());
             for (String[] copy : copies) {
                 // A random one of the unused challenges, so the holder cannot guess which nonce comes next.

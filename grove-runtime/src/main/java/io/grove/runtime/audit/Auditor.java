@@ -4,8 +4,10 @@ import io.grove.api.CellId;
 import io.grove.api.ChunkId;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -42,7 +44,15 @@ public final class Auditor {
 
     /** Audits at most {@code limit} due copies, one after the other, and returns their results. */
     public List<AuditResult> round(int limit) {
-        List<DueAudit> due = book.nextDue(clock.instant(), limit);
+        return round(limit, null);
+    }
+
+    /**
+     * {@link #round(int)} for copies on {@code holders} only, the cells that can answer now (see
+     * {@link AuditBook#nextDue(Instant, int, Set)}); {@code null} for all.
+     */
+    public List<AuditResult> round(int limit, Set<CellId> holders) {
+        List<DueAudit> due = book.nextDue(clock.instant(), limit, holders);
         List<AuditResult> results = new ArrayList<>(due.size());
         for (DueAudit audit : due) {
             AuditReply reply;

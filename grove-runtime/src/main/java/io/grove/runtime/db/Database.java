@@ -63,8 +63,10 @@ public final class Database implements AutoCloseable {
         poolConfig.setDataSource(dataSource); // each new connection gets the settings above
         poolConfig.setPoolName("grove-db");
         poolConfig.setMaximumPoolSize(MAX_CONNECTIONS);
-        poolConfig.setMinimumIdle(1);
-        poolConfig.setIdleTimeout(IDLE_TIMEOUT_MS); // an idle connection's page cache goes back after a minute
+        // Connections are opened on demand only, never by the pool's own thread (which would also recreate the
+        // files of a database whose folder is being deleted), and an idle one's page cache goes back after a minute.
+        poolConfig.setMinimumIdle(0);
+        poolConfig.setIdleTimeout(IDLE_TIMEOUT_MS);
         poolConfig.setConnectionTimeout(BORROW_TIMEOUT_MS);
         poolConfig.setInitializationFailTimeout(-1); // the migration above already proved the file opens
         HikariDataSource pool = new HikariDataSource(poolConfig);

@@ -272,7 +272,14 @@ public final class Replicator implements AutoCloseable {
                 audits.forgetHolder(reputation.peer());
             }
         }
-        long audited = audit(now);
+        // Only cells that are up are challenged: an absent cell's silence is the grace period's business.
+        Set<CellId> up = new HashSet<>();
+        for (CellId peer : members.keySet()) {
+            if (peers.routes().health(peer).up()) {
+                up.add(peer);
+            }
+        }
+        long audited = audit(now, up);
 
         Map<CellId, PeerHealth> health = new HashMap<>();
         Set<CellId> counting = new HashSet<>();
@@ -578,8 +585,8 @@ public final class Replicator implements AutoCloseable {
      *
      * @return challenges sent
      */
-    private long audit(Instant now) {
-        List<AuditResult> results = auditor.round(AUDITS_PER_ROUND);
+    private long audit(Instant now, Set<CellId> up) {
+        List<AuditResult> results = auditor.round(AUDITS_PER_ROUND, up);
         for (AuditedCopy lost : audits.lost(AuditBook.MAX_LIMIT)) {
             placement.forget(lost.chunk().hex(), lost.holder());
             audits.forget(lost.chunk(), lost.holder());
@@ -740,6 +747,10 @@ public final class Replicator implements AutoCloseable {
                         ReplicationOperations.body(List.of(item.id())), 4096));
             }
             placement.forget(item.id(), holder);
+            if (item.kind() == Item.Kind.CHUNK) {
+                // No longer audited: the holder would answer "not held", and a released copy is no missing copy.
+                audits.forget(ChunkId.of(item.id()), holder);
+            }
             placement.event("release", holder.shortForm() + " released its surplus copy of " + item.id().substring(0, 12));
             return true;
         } catch (PeerCallException e) {

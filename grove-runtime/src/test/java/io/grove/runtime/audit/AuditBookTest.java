@@ -65,6 +65,20 @@ class AuditBookTest {
     }
 
     @Test
+    void aCopyOnAnAbsentHolderIsNotChallengedAndKeepsItsChallenge() {
+        CellId away = cell(2);
+        book.place(id, holder, chunk.length, Challenge.create(chunk, 1), T0);
+        book.place(id, away, chunk.length, Challenge.create(chunk, 1), T0);
+        Instant later = T0.plus(Duration.ofDays(1));
+
+        assertThat(book.nextDue(later, 10, Set.of(holder))).extracting(DueAudit::holder).containsExactly(holder);
+        assertThat(book.nextDue(later, 10, Set.of())).isEmpty();
+        assertThat(book.copy(id, away).orElseThrow().challengesLeft()).as("not consumed while away").isEqualTo(1);
+        // Back: its copy is still due and is challenged.
+        assertThat(book.nextDue(later, 10, Set.of(holder, away))).extracting(DueAudit::holder).containsExactly(away);
+    }
+
+    @Test
     void aCopyPlacedWithoutChallengesAsksForThemOnlyOnceDue() {
         book.place(id, holder, chunk.length, List.of(), T0);
         AuditedCopy placed = book.copy(id, holder).orElseThrow();

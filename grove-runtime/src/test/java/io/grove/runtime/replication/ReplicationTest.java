@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +106,22 @@ class ReplicationTest {
         JsonNode finalPlacement = placement(a);
         assertThat(finalPlacement.path(0).path("confirmed").asInt()).isEqualTo(2);
         assertThat(finalPlacement.path(0).path("holders")).hasSize(2);
+        // A released copy is no longer audited (its former holder would answer "not held" and lose a's trust).
+        List<String> chunks = a.cell().storage().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT chunk_id FROM version_chunks").mapTo(String.class).list());
+        io.grove.runtime.audit.AuditBook audits = a.cell().network().replicator().audits();
+        Placement placement = a.cell().network().replicator().placement();
+        TestCell.eventually(Duration.ofSeconds(30), () -> chunks.stream().allMatch(chunk -> placement.holders(
+                List.of(new Item(chunk, Item.Kind.CHUNK))).getOrDefault(chunk, java.util.Set.of()).size() == 1),
+                "the surplus chunk copies are released");
+        for (String chunk : chunks) {
+            java.util.Set<io.grove.api.CellId> holders = placement.holders(List.of(new Item(chunk, Item.Kind.CHUNK)))
+                    .get(chunk);
+            assertThat(audits.copies(io.grove.api.ChunkId.of(chunk))).as("audited copies of " + chunk)
+                    .allSatisfy(copy -> assertThat(holders).contains(copy.holder()));
+        }
+        assertThat(audits.reputation(b.cell().id(), java.time.Instant.now()).trusted()).isTrue();
+        assertThat(audits.reputation(c.cell().id(), java.time.Instant.now()).trusted()).isTrue();
     }
 
     @Test
