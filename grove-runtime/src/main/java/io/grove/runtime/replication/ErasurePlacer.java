@@ -215,7 +215,7 @@ final class ErasurePlacer {
         try {
             peers.call(holder, route -> peers.client().call(route, ReplicationOperations.RELEASE,
                     ReplicationOperations.body(List.of(shard)), 4096));
-            placement.forget(shard, holder);
+            placement.released(shard, holder);
             audits.forget(ChunkId.of(shard), holder);
             placement.event("release", holder.shortForm() + " released its surplus shard " + shard.substring(0, 12));
             return true;

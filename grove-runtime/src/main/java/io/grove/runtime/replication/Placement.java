@@ -107,15 +107,42 @@ public final class Placement {
         return out;
     }
 
-    /** Records that {@code cell} holds {@code item}, confirmed now by {@code proof}. */
+    /** Records that {@code cell} holds {@code item}, confirmed now by {@code proof} (a push: placed there again). */
     public void confirm(Item item, CellId cell, String proof) {
-        db.jdbi().useHandle(h -> confirm(h, item, cell, proof, clock.millis()));
+        db.jdbi().useHandle(h -> {
+            h.execute("DELETE FROM released_copies WHERE item_id = ? AND cell_id = ?", item.id(), cell.value());
+            confirm(h, item, cell, proof, clock.millis());
+        });
     }
 
-    /** Records a batch of confirmations from one inventory page. */
+    /**
+     * Records a batch of confirmations from one inventory page. A listed copy this cell released is not confirmed
+     * (the peer keeps it no longer; its file waits for the peer's garbage collection): it is only noted as still there.
+     */
     public void confirmAll(List<Item> items, CellId cell, String proof) {
         long now = clock.millis();
-        db.jdbi().useTransaction(h -> items.forEach(item -> confirm(h, item, cell, proof, now)));
+        db.jdbi().useTransaction(h -> items.forEach(item -> {
+            int released = h.execute("UPDATE released_copies SET seen_at = ? WHERE item_id = ? AND cell_id = ?", now,
+                    item.id(), cell.value());
+            if (released == 0) {
+                confirm(h, item, cell, proof, now);
+            }
+        }));
+    }
+
+    /**
+     * Forgets that {@code cell} holds {@code item} because this cell asked it to release the copy; until an inventory
+     * of {@code cell} no longer lists it, a listing does not count it again (see {@link #confirmAll}).
+     */
+    public void released(String item, CellId cell) {
+        db.jdbi().useTransaction(h -> {
+            h.execute("DELETE FROM holdings WHERE item_id = ? AND cell_id = ?", item, cell.value());
+            h.execute("DELETE FROM surplus WHERE item_id = ? AND cell_id = ?", item, cell.value());
+            h.execute("""
+                    INSERT INTO released_copies (item_id, cell_id, seen_at) VALUES (?, ?, ?)
+                    ON CONFLICT (item_id, cell_id) DO UPDATE SET seen_at = excluded.seen_at""", item, cell.value(),
+                    clock.millis());
+        });
     }
 
     private static void confirm(Handle h, Item item, CellId cell, String proof, long now) {
@@ -142,9 +169,11 @@ public final class Placement {
         return db.jdbi().withHandle(h -> {
             if (keep.isEmpty()) {
                 h.createUpdate("DELETE FROM surplus").execute();
+                h.createUpdate("DELETE FROM released_copies").execute();
                 return h.createUpdate("DELETE FROM holdings").execute();
             }
             h.createUpdate("DELETE FROM surplus WHERE cell_id NOT IN (<keep>)").bindList("keep", keep).execute();
+            h.createUpdate("DELETE FROM released_copies WHERE cell_id NOT IN (<keep>)").bindList("keep", keep).execute();
             return h.createUpdate("DELETE FROM holdings WHERE cell_id NOT IN (<keep>)").bindList("keep", keep).execute();
         });
     }
@@ -157,9 +186,12 @@ public final class Placement {
      * @return how many holdings were dropped
      */
     public int forgetUnlistedChunks(CellId cell, long passStart) {
-        return db.jdbi().withHandle(h -> h.createUpdate(
-                        "DELETE FROM holdings WHERE cell_id = ? AND kind IN ('c', 's') AND confirmed_at < ?")
-                .bind(0, cell.value()).bind(1, passStart).execute());
+        return db.jdbi().withHandle(h -> {
+            // Released copies the pass did not list are gone from the peer: nothing left to ignore.
+            h.execute("DELETE FROM released_copies WHERE cell_id = ? AND seen_at < ?", cell.value(), passStart);
+            return h.createUpdate("DELETE FROM holdings WHERE cell_id = ? AND kind IN ('c', 's') AND confirmed_at < ?")
+                    .bind(0, cell.value()).bind(1, passStart).execute();
+        });
     }
 
     /** Where the inventory pass over {@code cell} continues, and when that pass started. */

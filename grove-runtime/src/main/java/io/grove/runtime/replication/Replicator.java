@@ -746,7 +746,7 @@ public final class Replicator implements AutoCloseable {
                 peers.call(holder, route -> peers.client().call(route, ReplicationOperations.RELEASE,
                         ReplicationOperations.body(List.of(item.id())), 4096));
             }
-            placement.forget(item.id(), holder);
+            placement.released(item.id(), holder);
             if (item.kind() == Item.Kind.CHUNK) {
                 // No longer audited: the holder would answer "not held", and a released copy is no missing copy.
                 audits.forget(ChunkId.of(item.id()), holder);
