@@ -167,19 +167,9 @@ class ErasurePlacementTest {
 
     @Test
     void aCorruptedShardIsSkippedOnReadAndHealedOnAnotherCellAfterItsAuditFails() throws Exception {
-        Map<String, String> extra = Map.of("replication.folders", "path=vault;erasure=2+1;offload=true",
-                "audit.interval", "1s");
-        TestCell a = cell("a", extra);
         List<TestCell> peers = new ArrayList<>();
-        for (String name : List.of("b", "c", "d", "e")) {
-            peers.add(cell(name, extra));
-        }
-        fleet(a, peers);
         byte[] content = bytes(new Random(9), 3 << 20);
-        assertThat(a.send(a.request("/api/v1/files/vault/secret.bin").PUT(HttpRequest.BodyPublishers
-                .ofByteArray(content)).build()).statusCode()).isEqualTo(201);
-        eventually(a, p -> p.size() == 1 && !p.path(0).path("atRisk").asBoolean() && chunkFiles(a).isEmpty(),
-                "placed on three distinct cells and offloaded");
+        TestCell a = vaultOnFiveCells(Map.of("audit.interval", "1s"), peers, "vault/secret.bin", content);
 
         Placement placement = a.cell().network().replicator().placement();
         String chunk = a.cell().network().replicator().placement().files("", 1).get(0).chunks().get(0);
@@ -216,18 +206,9 @@ class ErasurePlacementTest {
 
     @Test
     void aShardHealedElsewhereIsReleasedByItsFormerHolderWhenThatCellReturns() throws Exception {
-        Map<String, String> extra = Map.of("replication.folders", "path=vault;erasure=2+1;offload=true");
-        TestCell a = cell("a", extra);
         List<TestCell> peers = new ArrayList<>();
-        for (String name : List.of("b", "c", "d", "e")) {
-            peers.add(cell(name, extra));
-        }
-        fleet(a, peers);
         byte[] content = bytes(new Random(11), 2 << 20);
-        assertThat(a.send(a.request("/api/v1/files/vault/album.bin").PUT(HttpRequest.BodyPublishers
-                .ofByteArray(content)).build()).statusCode()).isEqualTo(201);
-        eventually(a, p -> p.size() == 1 && !p.path(0).path("atRisk").asBoolean() && chunkFiles(a).isEmpty(),
-                "placed on three distinct cells and offloaded");
+        TestCell a = vaultOnFiveCells(Map.of(), peers, "vault/album.bin", content);
         Placement placement = a.cell().network().replicator().placement();
         ChunkId chunk = ChunkId.of(placement.files("", 1).get(0).chunks().get(0));
         ChunkId shard0 = placement.shards().get(chunk).orElseThrow().shards().get(0);
@@ -245,7 +226,7 @@ class ErasurePlacementTest {
 
         // The cell returns with its old copy: one of the two copies of shard 0 is surplus and is released (deleted
         // on that cell, forgotten by placement and audits); every shard ends with one holder.
-        TestCell back = cell(awayName, extra);
+        TestCell back = cell(awayName, vaultSettings(Map.of()));
         assertThat(back.cell().folder().dir()).isEqualTo(awayDir);
         assertThat(holdsFile(back, shard0)).as("the returning cell still has its copy").isTrue();
         TestCell spareCell = peers.stream().filter(p -> p.cell().id().equals(spare)).findFirst().orElseThrow();
@@ -283,6 +264,31 @@ class ErasurePlacementTest {
     private static Set<CellId> shardHolders(TestCell owner, ChunkId shard) {
         return owner.cell().network().replicator().placement().holders(List.of(new Item(shard.hex(), Item.Kind.SHARD)))
                 .getOrDefault(shard.hex(), Set.of());
+    }
+
+    private static Map<String, String> vaultSettings(Map<String, String> more) {
+        Map<String, String> extra = new HashMap<>(more);
+        extra.put("replication.folders", "path=vault;erasure=2+1;offload=true");
+        return extra;
+    }
+
+    /**
+     * Cell a and four peers ({@code peers} receives them) in one fleet, folder {@code vault} erasure-coded 2+1 and
+     * offloaded; {@code content} is put at {@code path} and waited on until placed on three cells and offloaded.
+     */
+    private TestCell vaultOnFiveCells(Map<String, String> more, List<TestCell> peers, String path, byte[] content)
+            throws Exception {
+        Map<String, String> extra = vaultSettings(more);
+        TestCell a = cell("a", extra);
+        for (String name : List.of("b", "c", "d", "e")) {
+            peers.add(cell(name, extra));
+        }
+        fleet(a, peers);
+        assertThat(a.send(a.request("/api/v1/files/" + path).PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build()).statusCode()).isEqualTo(201);
+        eventually(a, p -> p.size() == 1 && !p.path(0).path("atRisk").asBoolean() && chunkFiles(a).isEmpty(),
+                "placed on three distinct cells and offloaded");
+        return a;
     }
 
     private static byte[] bytes(Random random, int n) {
