@@ -3,9 +3,9 @@ package io.grove.runtime.replication;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.api.CellId;
 import io.grove.runtime.files.FileService;
-import io.grove.runtime.json.Json;
 import io.grove.runtime.testing.TestCell;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +15,6 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,17 +37,16 @@ class EagerPushTest {
 
     @TempDir
     Path dir;
-    private final List<TestCell> cells = new ArrayList<>();
+    private TestFleet cells;
+
+    @BeforeEach
+    void open() {
+        cells = new TestFleet(dir);
+    }
 
     @AfterEach
     void stop() {
-        cells.forEach(c -> {
-            try {
-                c.close();
-            } catch (RuntimeException ignored) {
-                // already closed by the test
-            }
-        });
+        cells.close();
     }
 
     @Test
@@ -88,9 +86,7 @@ class EagerPushTest {
         GatedStream content = new GatedStream(2 * CHUNK + 1000, 6 * CHUNK);
         CompletableFuture<FileService.Stored> put = CompletableFuture.supplyAsync(() -> put(a, "late.bin", content));
         awaitHeld(a, b, 2);
-        Path bDir = b.cell().folder().dir();
-        b.close();
-        cells.remove(b);
+        cells.stop(b);
 
         content.open(); // the remaining chunks are staged while b is away: their eager pushes fail
         put.get(30, TimeUnit.SECONDS);
@@ -98,10 +94,7 @@ class EagerPushTest {
         TestCell.eventually(Duration.ofSeconds(30), () -> eager.counts().failed() >= 1, "an eager push failed");
         assertThat(placement(a).path(0).path("confirmed").asInt()).isEqualTo(1);
 
-        Map<String, String> again = new HashMap<>(settings);
-        again.put("cell.label", "b");
-        TestCell back = TestCell.start(bDir, again);
-        cells.add(back);
+        TestCell back = cell("b", settings);
         eventually(a, p -> p.path(0).path("confirmed").asInt() == 2, "the sync round pushes what eager pushing left");
         assertThat(chunkFiles(back)).isEqualTo(9);
         assertThat(eager.counts().pushed()).isLessThan(9);
@@ -142,20 +135,12 @@ class EagerPushTest {
         assertThat(surplus).isZero();
     }
 
-    private TestCell cell(String name, Map<String, String> base) {
-        Map<String, String> settings = new HashMap<>(base);
-        settings.put("cell.label", name);
-        TestCell cell = TestCell.start(dir.resolve(name), settings);
-        cells.add(cell);
-        return cell;
+    private TestCell cell(String name, Map<String, String> settings) {
+        return cells.start(name, settings);
     }
 
     private static void fleet(TestCell leader, TestCell... joiners) throws Exception {
-        assertThat(leader.postJson("/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
-        for (TestCell joiner : joiners) {
-            String code = Json.mapper().readTree(leader.postJson("/api/v1/fleet/invites", "{}").body()).get("code").asText();
-            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
-        }
+        TestFleet.form(leader, List.of(joiners));
         // Every joiner seen by the leader (a route up), as between cells that have been running.
         TestCell.eventually(Duration.ofSeconds(30), () -> {
             for (TestCell joiner : joiners) {

@@ -7,6 +7,7 @@ import io.grove.runtime.erasure.ShardSet;
 import io.grove.runtime.json.Json;
 import io.grove.runtime.testing.TestCell;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,40 +44,27 @@ class ErasurePlacementTest {
 
     @TempDir
     Path dir;
-    private final List<TestCell> cells = new ArrayList<>();
+    private TestFleet cells;
+
+    @BeforeEach
+    void open() {
+        cells = new TestFleet(dir);
+    }
 
     @AfterEach
     void stop() {
-        cells.forEach(c -> {
-            try {
-                c.close();
-            } catch (RuntimeException ignored) {
-                // already closed by the test
-            }
-        });
+        cells.close();
     }
 
-    private Map<String, String> settings(String name, Map<String, String> extra) {
+    /** {@code extra} over the fast test settings. */
+    private static Map<String, String> settings(Map<String, String> extra) {
         Map<String, String> s = new HashMap<>(FAST);
         s.putAll(extra);
-        s.put("cell.label", name);
         return s;
     }
 
     private TestCell cell(String name, Map<String, String> extra) {
-        TestCell cell = TestCell.start(dir.resolve(name), settings(name, extra));
-        cells.add(cell);
-        return cell;
-    }
-
-    private static void fleet(TestCell founder, List<TestCell> joiners) throws Exception {
-        assertThat(founder.postJson("/api/v1/fleet", "{\"name\":\"ec\"}").statusCode()).isEqualTo(201);
-        for (TestCell joiner : joiners) {
-            String code = Json.mapper().readTree(founder.postJson("/api/v1/fleet/invites", "{}").body()).get("code")
-                    .asText();
-            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode())
-                    .isEqualTo(200);
-        }
+        return cells.start(name, settings(extra));
     }
 
     @Test
@@ -88,7 +76,7 @@ class ErasurePlacementTest {
         for (String name : List.of("b", "c", "d")) {
             others.put(name, cell(name, folders));
         }
-        fleet(a, List.copyOf(others.values()));
+        TestFleet.form(a, List.copyOf(others.values()));
 
         Map<String, byte[]> files = new LinkedHashMap<>();
         Random random = new Random(42);
@@ -144,10 +132,8 @@ class ErasurePlacementTest {
 
         for (String victim : List.of("b", "c", "d")) {
             TestCell killed = others.get(victim);
-            Path victimDir = killed.cell().folder().dir();
             CellId victimId = killed.cell().id();
-            killed.close();
-            cells.remove(killed);
+            cells.stop(killed);
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 HttpResponse<byte[]> read = a.sendBytes(a.request("/api/v1/files/" + f.getKey()).GET().build());
                 assertThat(read.statusCode()).as(f.getKey() + " with " + victim + " down").isEqualTo(200);
@@ -156,8 +142,7 @@ class ErasurePlacementTest {
             // Reads are read-through: the owner still keeps no chunk.
             assertThat(chunkFiles(a)).isEmpty();
             Instant restarted = Instant.now();
-            TestCell back = TestCell.start(victimDir, settings(victim, folders));
-            cells.add(back);
+            TestCell back = cell(victim, folders);
             others.put(victim, back);
             TestCell.eventually(Duration.ofSeconds(45), () -> a.cell().network().peers().routes().health(victimId)
                     .lastSeen().filter(t -> t.isAfter(restarted)).isPresent(), victim + " is seen again");
@@ -215,9 +200,8 @@ class ErasurePlacementTest {
         CellId holder = shardHolders(a, shard0).iterator().next();
         TestCell away = peers.stream().filter(p -> p.cell().id().equals(holder)).findFirst().orElseThrow();
         Path awayDir = away.cell().folder().dir();
-        String awayName = away.cell().folder().dir().getFileName().toString();
-        away.close();
-        cells.remove(away);
+        String awayName = awayDir.getFileName().toString();
+        cells.stop(away);
 
         // Past the grace period the shard is rebuilt from the two others onto the spare cell.
         eventually(a, p -> shardHolders(a, shard0).stream().anyMatch(h -> !h.equals(holder))
@@ -283,7 +267,7 @@ class ErasurePlacementTest {
         for (String name : List.of("b", "c", "d", "e")) {
             peers.add(cell(name, extra));
         }
-        fleet(a, peers);
+        TestFleet.form(a, peers);
         assertThat(a.send(a.request("/api/v1/files/" + path).PUT(HttpRequest.BodyPublishers.ofByteArray(content))
                 .build()).statusCode()).isEqualTo(201);
         eventually(a, p -> p.size() == 1 && !p.path(0).path("atRisk").asBoolean() && chunkFiles(a).isEmpty(),

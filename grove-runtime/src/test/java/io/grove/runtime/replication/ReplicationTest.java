@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.runtime.json.Json;
 import io.grove.runtime.testing.TestCell;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,29 +30,24 @@ class ReplicationTest {
 
     @TempDir
     Path dir;
-    private final List<TestCell> cells = new ArrayList<>();
+    private TestFleet cells;
+
+    @BeforeEach
+    void open() {
+        cells = new TestFleet(dir);
+    }
 
     @AfterEach
     void stop() {
-        cells.forEach(c -> {
-            try {
-                c.close();
-            } catch (RuntimeException ignored) {
-                // already closed by the test
-            }
-        });
+        cells.close();
     }
 
     private TestCell cell(String name) {
         return cell(name, FAST);
     }
 
-    private TestCell cell(String name, Map<String, String> base) {
-        Map<String, String> settings = new HashMap<>(base);
-        settings.put("cell.label", name);
-        TestCell cell = TestCell.start(dir.resolve(name), settings);
-        cells.add(cell);
-        return cell;
+    private TestCell cell(String name, Map<String, String> settings) {
+        return cells.start(name, settings);
     }
 
     @Test
@@ -60,11 +55,7 @@ class ReplicationTest {
         TestCell a = cell("a");
         TestCell b = cell("b");
         TestCell c = cell("c");
-        assertThat(a.postJson("/api/v1/fleet", "{\"name\":\"repl\"}").statusCode()).isEqualTo(201);
-        for (TestCell joiner : List.of(b, c)) {
-            String code = Json.mapper().readTree(a.postJson("/api/v1/fleet/invites", "{}").body()).get("code").asText();
-            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
-        }
+        TestFleet.form(a, List.of(b, c));
         byte[] content = new byte[3 << 20];
         new Random(7).nextBytes(content);
         HttpResponse<String> put = a.send(a.request("/api/v1/files/docs/report.bin")
@@ -82,9 +73,7 @@ class ReplicationTest {
         });
         TestCell lost = holder.equals(b.cell().id().value()) ? b : c;
         TestCell other = lost == b ? c : b;
-        Path lostDir = lost.cell().folder().dir();
-        lost.close();
-        cells.remove(lost);
+        cells.stop(lost);
 
         // Past the grace period the lost cell stops counting; the other peer receives a copy.
         JsonNode healed = eventually(a, p -> p.path(0).path("confirmed").asInt() == 2
@@ -95,8 +84,7 @@ class ReplicationTest {
                 && ((Number) e.data().get("pushed")).longValue() >= 1 && ((Number) e.data().get("bytes")).longValue() > 0);
 
         // The lost cell returns: its copy is surplus, released after the hysteresis; never more than 2 count.
-        TestCell back = TestCell.start(lostDir, withLabel(lost == b ? "b" : "c"));
-        cells.add(back);
+        TestCell back = cell(lost == b ? "b" : "c");
         eventually(a, p -> {
             JsonNode status = status(a);
             return status.path("countingPeers").size() == 2 && status.path("released").asLong() >= 0
@@ -131,11 +119,7 @@ class ReplicationTest {
         TestCell a = cell("a", audited);
         TestCell b = cell("b", audited);
         TestCell c = cell("c", audited);
-        assertThat(a.postJson("/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
-        for (TestCell joiner : List.of(b, c)) {
-            String code = Json.mapper().readTree(a.postJson("/api/v1/fleet/invites", "{}").body()).get("code").asText();
-            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
-        }
+        TestFleet.form(a, List.of(b, c));
         byte[] content = new byte[1 << 20];
         new Random(11).nextBytes(content);
         assertThat(a.send(a.request("/api/v1/files/audited.bin").PUT(HttpRequest.BodyPublishers.ofByteArray(content))
@@ -176,11 +160,7 @@ class ReplicationTest {
         TestCell a = cell("a", three);
         TestCell b = cell("b", three);
         TestCell c = cell("c", three);
-        assertThat(a.postJson("/api/v1/fleet", "{}").statusCode()).isEqualTo(201);
-        for (TestCell joiner : List.of(b, c)) {
-            String code = Json.mapper().readTree(a.postJson("/api/v1/fleet/invites", "{}").body()).get("code").asText();
-            assertThat(joiner.postJson("/api/v1/fleet/join", "{\"code\":\"" + code + "\"}").statusCode()).isEqualTo(200);
-        }
+        TestFleet.form(a, List.of(b, c));
         byte[] content = new byte[2 << 20];
         new Random(5).nextBytes(content);
         assertThat(a.send(a.request("/api/v1/files/far.bin").PUT(HttpRequest.BodyPublishers.ofByteArray(content))
@@ -200,10 +180,8 @@ class ReplicationTest {
         assertThat(read.statusCode()).isEqualTo(200);
         assertThat(read.body()).isEqualTo(content);
         // Fetched chunks are kept: the next read is local, even with both peers gone.
-        b.close();
-        cells.remove(b);
-        c.close();
-        cells.remove(c);
+        cells.stop(b);
+        cells.stop(c);
         assertThat(a.sendBytes(a.request("/api/v1/files/far.bin").GET().build()).body()).isEqualTo(content);
     }
 
@@ -220,12 +198,6 @@ class ReplicationTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static Map<String, String> withLabel(String label) {
-        Map<String, String> settings = new HashMap<>(FAST);
-        settings.put("cell.label", label);
-        return settings;
     }
 
 }
