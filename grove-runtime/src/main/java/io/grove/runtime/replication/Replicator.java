@@ -272,20 +272,21 @@ public final class Replicator implements AutoCloseable {
                 audits.forgetHolder(reputation.peer());
             }
         }
-        // Only cells that are up are challenged: an absent cell's silence is the grace period's business.
-        Set<CellId> up = new HashSet<>();
-        for (CellId peer : members.keySet()) {
-            if (peers.routes().health(peer).up()) {
-                up.add(peer);
-            }
-        }
-        long audited = audit(now, up);
-
         Map<CellId, PeerHealth> health = new HashMap<>();
-        Set<CellId> counting = new HashSet<>();
+        Set<CellId> up = new HashSet<>();
         for (CellId peer : members.keySet()) {
             PeerHealth h = peers.routes().health(peer);
             health.put(peer, h);
+            if (h.up()) {
+                up.add(peer);
+            }
+        }
+        // Only cells that are up are challenged: an absent cell's silence is the grace period's business.
+        long audited = audit(now, up);
+
+        Set<CellId> counting = new HashSet<>();
+        for (CellId peer : members.keySet()) {
+            PeerHealth h = health.get(peer);
             // A peer that fails its storage audits is never trusted as a holder (docs/replication.md).
             if (h.lastSeen().isPresent() && !h.lastSeen().get().isBefore(now.minus(grace))
                     && audits.reputation(peer, now).trusted()) {
