@@ -136,8 +136,7 @@ public final class Placement {
      */
     public void released(String item, CellId cell) {
         db.jdbi().useTransaction(h -> {
-            h.execute("DELETE FROM holdings WHERE item_id = ? AND cell_id = ?", item, cell.value());
-            h.execute("DELETE FROM surplus WHERE item_id = ? AND cell_id = ?", item, cell.value());
+            forget(h, item, cell);
             h.execute("""
                     INSERT INTO released_copies (item_id, cell_id, seen_at) VALUES (?, ?, ?)
                     ON CONFLICT (item_id, cell_id) DO UPDATE SET seen_at = excluded.seen_at""", item, cell.value(),
@@ -155,12 +154,12 @@ public final class Placement {
 
     /** Forgets that {@code cell} holds {@code item} (released, lost, or the cell left the fleet). */
     public void forget(String item, CellId cell) {
-        db.jdbi().useHandle(h -> {
-            h.createUpdate("DELETE FROM holdings WHERE item_id = ? AND cell_id = ?").bind(0, item).bind(1, cell.value())
-                    .execute();
-            h.createUpdate("DELETE FROM surplus WHERE item_id = ? AND cell_id = ?").bind(0, item).bind(1, cell.value())
-                    .execute();
-        });
+        db.jdbi().useHandle(h -> forget(h, item, cell));
+    }
+
+    private static void forget(Handle h, String item, CellId cell) {
+        h.execute("DELETE FROM holdings WHERE item_id = ? AND cell_id = ?", item, cell.value());
+        h.execute("DELETE FROM surplus WHERE item_id = ? AND cell_id = ?", item, cell.value());
     }
 
     /** Forgets every holding of cells not in {@code members} (revoked cells count for nothing). */
