@@ -120,13 +120,7 @@ class DashboardBrowserIT {
 
     @AfterAll
     void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (cell != null) {
-            cell.close();
-        }
-        Chromium.deleteTree(work);
+        BrowserCells.stop(driver, work, cell);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.grove.browser;
 
 import io.grove.runtime.Cell;
-import io.grove.runtime.cell.CellFolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -32,7 +31,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,25 +91,15 @@ class FleetBrowserIT {
     }
 
     private Cell cell(String name, String label) {
-        Map<String, String> settings = new HashMap<>(Map.of("api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
-                "plugins.classpath", "true", "ingest.warm-up", "false", "transports.lan.enabled", "false",
-                "fleet.gossip-interval", "300ms", "sync.interval", "500ms", "peer.timeout", "5s"));
+        Map<String, String> settings = BrowserCells.fleetSettings(label);
+        settings.put("sync.interval", "500ms");
         settings.put("audit.interval", "1s"); // Health shows the storage audits of the joiner's copy
-        settings.put("cell.label", label);
-        return Cell.start(new CellFolder(work.resolve(name)), settings, Map.of(), Optional.empty());
+        return BrowserCells.start(work.resolve(name), settings);
     }
 
     @AfterAll
     void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        for (Cell c : new Cell[]{joiner, leader}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        Chromium.deleteTree(work);
+        BrowserCells.stop(driver, work, joiner, leader);
     }
 
     @Test

@@ -2,7 +2,6 @@ package io.grove.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.runtime.Cell;
-import io.grove.runtime.cell.CellFolder;
 import io.grove.runtime.json.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +32,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -96,27 +94,17 @@ class SettingsBrowserIT {
 
     private Cell cell(String name, String label) throws IOException {
         Path home = Files.createDirectories(work.resolve(name + "-home"));
-        Map<String, String> settings = new HashMap<>(Map.of("api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
-                "plugins.classpath", "true", "ingest.warm-up", "false", "transports.lan.enabled", "false",
-                "fleet.gossip-interval", "300ms", "peer.timeout", "5s", "routes.probe-interval", "5s"));
-        settings.put("cell.label", label);
+        Map<String, String> settings = BrowserCells.fleetSettings(label);
+        settings.put("routes.probe-interval", "5s");
         settings.put("watch.home", home.toString());
         settings.put("watch.debounce", "300ms");
         settings.put("events.presence-interval", "500ms");
-        return Cell.start(new CellFolder(work.resolve(name)), settings, Map.of(), Optional.empty());
+        return BrowserCells.start(work.resolve(name), settings);
     }
 
     @AfterAll
     void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        for (Cell c : new Cell[]{member, leader}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        Chromium.deleteTree(work);
+        BrowserCells.stop(driver, work, member, leader);
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.grove.runtime.Cell;
 import io.grove.runtime.audit.AuditResult;
 import io.grove.runtime.bounty.Ledger;
 import io.grove.runtime.bounty.SignedReceipt;
-import io.grove.runtime.cell.CellFolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,7 +39,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,24 +132,12 @@ class SharingBrowserIT {
     }
 
     private Cell cell(String name, String label) {
-        Map<String, String> settings = new HashMap<>(Map.of("api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
-                "plugins.classpath", "true", "ingest.warm-up", "false", "transports.lan.enabled", "false",
-                "fleet.gossip-interval", "300ms", "peer.timeout", "5s"));
-        settings.put("cell.label", label);
-        return Cell.start(new CellFolder(work.resolve(name)), settings, Map.of(), Optional.empty());
+        return BrowserCells.start(work.resolve(name), BrowserCells.fleetSettings(label));
     }
 
     @AfterAll
     void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        for (Cell c : new Cell[]{friend, owner}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-        Chromium.deleteTree(work);
+        BrowserCells.stop(driver, work, friend, owner);
     }
 
     @Test
