@@ -7,9 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -26,30 +23,13 @@ class ShareCommandTest {
     Path tmp;
     private final List<TestCell> cells = new ArrayList<>();
 
-    private record Result(int code, String out, String err) {
-    }
-
     @AfterEach
     void stop() {
         cells.forEach(TestCell::close);
     }
 
-    private static Result run(String... args) {
-        PrintStream out = System.out;
-        PrintStream errStream = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        // Set before the command line is built: picocli's subcommands take System.err when they are made.
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            System.err.flush();
-            return new Result(code, captured.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(errStream);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private TestCell cell(String name) {
@@ -66,7 +46,7 @@ class ShareCommandTest {
         String aDir = a.cell().folder().dir().toString();
         String bDir = b.cell().folder().dir().toString();
         assertThat(run("fleet", "create", "--dir", aDir).code()).isZero();
-        Result invite = run("invite", "--role", "friend", "--dir", aDir);
+        CliRun invite = run("invite", "--role", "friend", "--dir", aDir);
         assertThat(run("join", invite.out().strip(), "--dir", bDir).code()).isZero();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (a.cell().roster().member(b.cell().id()).isEmpty() && System.nanoTime() < deadline) {
@@ -79,20 +59,20 @@ class ShareCommandTest {
         Files.write(original, content);
         assertThat(run("put", original.toString(), "--as", "notes.bin", "--dir", aDir).code()).isZero();
         String bShort = b.cell().id().value().substring(0, 8);
-        Result shared = run("share", "notes.bin", "--with", bShort, "--expires", "7d", "--dir", aDir);
+        CliRun shared = run("share", "notes.bin", "--with", bShort, "--expires", "7d", "--dir", aDir);
         assertThat(shared.code()).as(shared.err()).isZero();
         String grant = shared.out().strip();
         assertThat(grant).matches("[0-9a-f]{32}");
 
-        Result feed = run("feed", "--dir", bDir);
+        CliRun feed = run("feed", "--dir", bDir);
         assertThat(feed.out()).contains(grant).contains("notes.bin");
         Path copy = tmp.resolve("copy.bin");
-        Result get = run("get", "--shared", grant, "-o", copy.toString(), "--dir", bDir);
+        CliRun get = run("get", "--shared", grant, "-o", copy.toString(), "--dir", bDir);
         assertThat(get.code()).as(get.err()).isZero();
         assertThat(Files.readAllBytes(copy)).isEqualTo(content);
 
         assertThat(run("unshare", grant, "--dir", aDir).out()).contains("revoked " + grant);
-        Result refused = run("get", "--shared", grant, "-o", tmp.resolve("again.bin").toString(), "--dir", bDir);
+        CliRun refused = run("get", "--shared", grant, "-o", tmp.resolve("again.bin").toString(), "--dir", bDir);
         assertThat(refused.code()).isNotZero();
         assertThat(refused.err().strip().lines()).as(refused.toString()).hasSize(1);
         assertThat(refused.err()).startsWith("grove:");
@@ -100,7 +80,7 @@ class ShareCommandTest {
 
         String aShort = a.cell().id().value().substring(0, 8);
         assertThat(run("chat", bShort, "hello from alpha", "--dir", aDir).out()).contains("delivered");
-        Result conversation = run("chat", aShort, "--dir", bDir);
+        CliRun conversation = run("chat", aShort, "--dir", bDir);
         assertThat(conversation.out()).contains("hello from alpha");
         JsonNode json = Json.mapper().readTree(run("chat", aShort, "--json", "--dir", bDir).out());
         assertThat(json.get(0).get("text").asText()).isEqualTo("hello from alpha");
