@@ -389,9 +389,13 @@ public final class FileIndex {
                 .bindList("ids", hex).mapTo(String.class).list().stream().map(ChunkId::of).collect(Collectors.toSet());
     }
 
-    /** Whether any version references a chunk (the collector refuses to run on an empty reference set). */
+    /**
+     * Whether any version references a chunk or this cell holds any chunk for another cell (the collector refuses to
+     * run on an empty reference set).
+     */
     public boolean anyChunkReferenced(Handle h) {
-        return h.createQuery("SELECT EXISTS (SELECT 1 FROM version_chunks)").mapTo(Boolean.class).one();
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM version_chunks) OR EXISTS (SELECT 1 FROM held_chunks)")
+                .mapTo(Boolean.class).one();
     }
 
     /** Whether any path was ever stored (files without versions mean a damaged index). */

@@ -152,6 +152,40 @@ public final class Placement {
                 .execute();
     }
 
+    /**
+     * Copies held by other cells of chunks this cell no longer needs, due for release: chunks no version references
+     * and the {@code chunks} table does not list, found so by rounds for at least {@code graceMillis} (the record of
+     * when each was first found is kept in {@code orphan_copies}, refreshed by this call). Refuses, returning none
+     * and forgetting every record, while no version references any chunk: a lost or replaced index would make every
+     * copy look orphaned (the garbage collector's rule, docs/maintenance.md).
+     *
+     * @return (chunk id, holder) pairs, at most {@code limit}, by holder
+     */
+    public List<Map.Entry<String, CellId>> orphanCopies(long now, long graceMillis, int limit) {
+        return db.jdbi().inTransaction(h -> {
+            boolean anyReference = h.createQuery("SELECT EXISTS (SELECT 1 FROM version_chunks)").mapTo(Boolean.class)
+                    .one();
+            if (!anyReference) {
+                h.execute("DELETE FROM orphan_copies");
+                return List.of();
+            }
+            h.execute("""
+                    DELETE FROM orphan_copies WHERE item_id IN (SELECT chunk_id FROM version_chunks)
+                        OR item_id IN (SELECT id FROM chunks)
+                        OR item_id NOT IN (SELECT item_id FROM holdings WHERE kind = 'c')""");
+            h.execute("""
+                    INSERT OR IGNORE INTO orphan_copies (item_id, first_seen)
+                    SELECT DISTINCT item_id, ? FROM holdings WHERE kind = 'c'
+                        AND item_id NOT IN (SELECT chunk_id FROM version_chunks)
+                        AND item_id NOT IN (SELECT id FROM chunks)""", now);
+            return h.createQuery("""
+                            SELECT h.item_id, h.cell_id FROM holdings h JOIN orphan_copies o ON o.item_id = h.item_id
+                            WHERE h.kind = 'c' AND o.first_seen <= ? ORDER BY h.cell_id, h.item_id LIMIT ?""")
+                    .bind(0, now - graceMillis).bind(1, limit)
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), new CellId(rs.getString(2)))).list();
+        });
+    }
+
     /** Forgets that {@code cell} holds {@code item} (released, lost, or the cell left the fleet). */
     public void forget(String item, CellId cell) {
         db.jdbi().useHandle(h -> forget(h, item, cell));

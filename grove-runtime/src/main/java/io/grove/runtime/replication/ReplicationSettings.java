@@ -3,6 +3,7 @@ package io.grove.runtime.replication;
 import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.fleet.RosterParameters;
+import io.grove.runtime.gc.GarbageCollector;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -19,13 +20,18 @@ import java.util.Optional;
  * @param releaseAfter  how long a copy must stay above the factor before it is released (hysteresis)
  * @param inventoryPages inventory pages (10,000 ids each) read from each peer per round
  * @param folders       per-folder factor, erasure coding and offload ({@code replication.folders})
+ * @param orphanGrace   how long a chunk no version references must stay so before other cells' copies of it are
+ *                      released ({@code gc.grace-period}, as for local garbage)
  */
 public record ReplicationSettings(Optional<Integer> factor, Optional<Duration> interval, Optional<Duration> grace,
                                   int maxConcurrent, long maxBytesPerRound, Optional<Duration> releaseAfter,
-                                  int inventoryPages, FolderPolicies folders) {
+                                  int inventoryPages, FolderPolicies folders, Duration orphanGrace) {
     public ReplicationSettings {
         if (folders == null) {
             throw new IllegalArgumentException("folder settings are required (FolderPolicies.NONE for none)");
+        }
+        if (orphanGrace == null || orphanGrace.isNegative()) {
+            throw new IllegalArgumentException("the orphan grace period must be zero or more");
         }
     }
 
@@ -49,8 +55,12 @@ public record ReplicationSettings(Optional<Integer> factor, Optional<Duration> i
         Optional<Duration> release = root.duration("healing.release-after");
         release.ifPresent(d -> requireBetween("healing.release-after", d, Duration.ZERO, Duration.ofDays(30)));
         int pages = root.integer("sync.inventory-pages", 10, 1, 1000);
+        Duration orphanGrace = root.duration("gc.grace-period").orElse(GarbageCollector.DEFAULT_GRACE_PERIOD);
+        if (orphanGrace.isNegative()) {
+            throw new ConfigException("configuration key 'gc.grace-period' must be zero or more");
+        }
         return new ReplicationSettings(factor, interval, grace, concurrent, bytes, release, pages,
-                FolderPolicies.from(root));
+                FolderPolicies.from(root), orphanGrace);
     }
 
     /** The factor in effect under {@code roster}. */

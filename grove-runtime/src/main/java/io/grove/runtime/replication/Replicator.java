@@ -65,6 +65,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Replicator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Replicator.class.getName());
     private static final int ITEM_PAGE = 1000;
+    /** Orphaned copies are looked for at most this often (and at most once per {@code gc.grace-period}). */
+    private static final Duration ORPHAN_SCAN_EVERY = Duration.ofMinutes(10);
     private static final int INVENTORY_PAGE = 10_000;
     private static final Duration NOT_IN_FLEET_POLL = Duration.ofSeconds(5);
     /** Challenges sent per round at most. */
@@ -95,6 +97,8 @@ public final class Replicator implements AutoCloseable {
     private final ExecutorService transfers = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicReference<Status> status = new AtomicReference<>(Status.NEVER);
     private volatile boolean closed;
+    /** When rounds next look for orphaned copies (epoch millis); rounds run one at a time. */
+    private long nextOrphanScan;
     private final java.util.concurrent.atomic.AtomicBoolean soon = new java.util.concurrent.atomic.AtomicBoolean();
     /** Pushes in flight, shared with {@link #eager}: together they never exceed the factor. */
     private final PushClaims claims = new PushClaims();
@@ -434,6 +438,7 @@ public final class Replicator implements AutoCloseable {
             }
         }
         long offloaded = closed ? 0 : offload(offloadable, counting, roundStart);
+        released += closed ? 0 : releaseOrphans(now, up);
         settle(now);
         Status done = new Status(Optional.of(clock.instant()), Duration.ofNanos(System.nanoTime() - start), items,
                 pushed.get(), released, atRisk, confirmed, lost, audited, factor, "");
@@ -738,6 +743,47 @@ public final class Replicator implements AutoCloseable {
     /** The storage-credit ledger. */
     public Ledger ledger() {
         return ledger;
+    }
+
+    /**
+     * Asks holders that are up to release their copies of chunks no version of this cell references any more, once
+     * they have stayed unreferenced for {@code gc.grace-period} (docs/replication.md "Orphaned copies").
+     *
+     * @return copies released
+     */
+    private long releaseOrphans(Instant now, Set<CellId> up) {
+        if (now.toEpochMilli() < nextOrphanScan) {
+            return 0;
+        }
+        Duration grace = settings.orphanGrace();
+        nextOrphanScan = now.toEpochMilli() + Math.min(grace.toMillis(), ORPHAN_SCAN_EVERY.toMillis());
+        Map<CellId, List<String>> byHolder = new HashMap<>();
+        for (Map.Entry<String, CellId> copy : placement.orphanCopies(now.toEpochMilli(), grace.toMillis(),
+                ReplicationOperations.MAX_IDS)) {
+            if (up.contains(copy.getValue())) {
+                byHolder.computeIfAbsent(copy.getValue(), k -> new ArrayList<>()).add(copy.getKey());
+            }
+        }
+        long released = 0;
+        for (Map.Entry<CellId, List<String>> holder : byHolder.entrySet()) {
+            List<String> ids = holder.getValue();
+            try {
+                peers.call(holder.getKey(), route -> peers.client().call(route, ReplicationOperations.RELEASE,
+                        ReplicationOperations.body(ids), 4096));
+            } catch (IOException | PeerRejection e) {
+                LOG.log(System.Logger.Level.DEBUG, "orphan release refused by {0}: {1}", holder.getKey().shortForm(),
+                        e.getMessage());
+                continue;
+            }
+            for (String id : ids) {
+                placement.released(id, holder.getKey());
+                audits.forget(ChunkId.of(id), holder.getKey());
+            }
+            released += ids.size();
+            placement.event("release", holder.getKey().shortForm() + " released " + ids.size()
+                    + " orphaned chunk(s) no version references");
+        }
+        return released;
     }
 
     /** Tells {@code holder} it may drop its copy of {@code item}; forgets the holding when it agreed. */

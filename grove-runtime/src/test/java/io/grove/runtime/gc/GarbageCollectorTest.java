@@ -250,6 +250,20 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aCellThatOnlyHoldsOtherCellsChunksCollectsTheOnesTheirOwnersReleased() throws IOException {
+        open("0s");
+        ChunkId released = putOrphan(TestStorage.random(1, 100));
+        ChunkId held = putOrphan(TestStorage.random(2, 100));
+        cell.jdbi().useHandle(h -> h.execute("INSERT INTO held_chunks (chunk_id, owner, received_at) VALUES (?, ?, 0)",
+                held.hex(), "A".repeat(56)));
+
+        collector().collect();
+
+        assertThat(cell.store().has(released)).isFalse();
+        assertThat(cell.store().has(held)).isTrue();
+    }
+
+    @Test
     void refusesWhenTheIndexHasFilesButNoVersions() throws IOException {
         open("0s");
         cell.put("a.bin", TestStorage.random(1, 100));

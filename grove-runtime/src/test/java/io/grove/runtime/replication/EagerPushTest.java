@@ -101,6 +101,43 @@ class EagerPushTest {
     }
 
     @Test
+    void copiesPushedForAFailedIngestAreReleasedOnceNoVersionHasReferencedThemForTheGracePeriod() throws Exception {
+        Map<String, String> settings = new HashMap<>(SMALL_CHUNKS);
+        settings.put("sync.interval", "300ms");
+        settings.put("gc.grace-period", "2s");
+        settings.put("gc.interval", "500ms");
+        settings.put("replication.eager.wait", "30s");
+        TestCell a = cell("a", settings);
+        TestCell b = cell("b", settings);
+        fleet(a, b);
+        GatedStream content = new GatedStream(4 * CHUNK + 1000, 4 * CHUNK);
+        CompletableFuture<FileService.Stored> put = CompletableFuture.supplyAsync(() -> put(a, "broken.bin", content));
+        awaitHeld(a, b, 4);
+        content.fail();
+        assertThat(put).failsWithin(Duration.ofSeconds(30));
+        int orphans = heldFor(b, a);
+        assertThat(orphans).isGreaterThanOrEqualTo(4);
+
+        // No version references any chunk yet: an index in that state may be a lost one, so nothing is released.
+        Thread.sleep(3500);
+        assertThat(heldFor(b, a)).isEqualTo(orphans);
+
+        put(a, "kept.bin", new java.io.ByteArrayInputStream(new byte[1000]));
+        eventually(a, p -> p.size() == 1 && p.path(0).path("confirmed").asInt() == 2, "the kept file reaches 2 copies");
+        TestCell.eventually(Duration.ofSeconds(30), () -> heldFor(b, a) == 1 && holdingsOf(a, b.cell().id()) == 1,
+                "b keeps only the kept file's chunk for a");
+        // b's collector then deletes the released files: only the kept chunk's is left.
+        TestCell.eventually(Duration.ofSeconds(30), () -> {
+            try {
+                return chunkFiles(b) == 1;
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }, "b deletes the released chunks");
+        assertThat(placement(a).path(0).path("confirmed").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void eagerPushesRacingRoundsNeverExceedTheFactor() throws Exception {
         // Rounds as often as allowed, three cells, factor 2: every chunk must end up on exactly one of b and c.
         Map<String, String> racing = new HashMap<>(SMALL_CHUNKS);
@@ -179,6 +216,13 @@ class EagerPushTest {
                 .mapTo(Integer.class).one());
     }
 
+    /** Chunks {@code holder} keeps for {@code owner} (its {@code held_chunks} rows). */
+    private static int heldFor(TestCell holder, TestCell owner) {
+        return holder.cell().storage().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM held_chunks WHERE owner = ?").bind(0, owner.cell().id().value())
+                .mapTo(Integer.class).one());
+    }
+
     private static int chunkFiles(TestCell cell) throws IOException {
         try (var files = Files.walk(cell.cell().folder().dir().resolve("chunks"))) {
             return (int) files.filter(f -> f.getFileName().toString().matches("[0-9a-f]{64}")).count();
@@ -203,6 +247,7 @@ class EagerPushTest {
         private final byte[] data;
         private final int before;
         private final CountDownLatch gate = new CountDownLatch(1);
+        private volatile boolean failed;
         private int position;
 
         GatedStream(int before, int after) {
@@ -219,6 +264,12 @@ class EagerPushTest {
             gate.countDown();
         }
 
+        /** Opens the gate onto a read error, as a client that disconnects mid-upload. */
+        void fail() {
+            failed = true;
+            gate.countDown();
+        }
+
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
@@ -231,6 +282,9 @@ class EagerPushTest {
                 try {
                     if (!gate.await(60, TimeUnit.SECONDS)) {
                         throw new IOException("the test never opened the gate");
+                    }
+                    if (failed) {
+                        throw new IOException("the upload broke off");
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
