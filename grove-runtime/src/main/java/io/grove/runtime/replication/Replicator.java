@@ -17,6 +17,7 @@ import io.grove.runtime.bounty.BountyClient;
 import io.grove.runtime.bounty.Ledger;
 import io.grove.runtime.bounty.SignedReceipt;
 import io.grove.runtime.db.Database;
+import io.grove.runtime.erasure.ShardSet;
 import io.grove.runtime.events.EventBus;
 import io.grove.runtime.fleet.Member;
 import io.grove.runtime.fleet.Role;
@@ -339,6 +340,9 @@ public final class Replicator implements AutoCloseable {
             after = page.get(page.size() - 1).id();
             items += page.size();
             Map<String, Set<CellId>> holders = placement.holders(page);
+            // Chunks with shards: in an erasure-coded folder, or left from when their folder was one.
+            Map<String, ShardSet> shardSets = placement.shards().sets(
+                    page.stream().filter(i -> i.kind() == Item.Kind.CHUNK).map(Item::id).toList());
             // Per-folder settings (factor, erasure coding, offload); without any, every item follows the fleet factor.
             Map<String, ChunkPolicy> policies = settings.folders().isEmpty() ? Map.of()
                     : settings.folders().policies(page, placement.paths(page), factor);
@@ -370,9 +374,19 @@ public final class Replicator implements AutoCloseable {
                                 released++;
                             }
                         }
+                        if (!plan.atRisk()) {
+                            // Whole copies from before the folder was erasure-coded: the shards now stand for them.
+                            for (CellId extra : holders.get(item.id())) {
+                                if (!placement.surplusSince(item.id(), extra).plus(releaseAfter).isAfter(now)
+                                        && release(item, extra)) {
+                                    released++;
+                                }
+                            }
+                        }
                     }
                     continue;
                 }
+                ShardSet oldShards = shardSets.get(item.id());
                 int needed = item.kind() == Item.Kind.CHUNK ? policy.copiesOnPeers() : policy.factor() - 1;
                 Set<CellId> holding = holders.get(item.id());
                 Set<CellId> countingHolders = new HashSet<>(holding);
@@ -417,6 +431,9 @@ public final class Replicator implements AutoCloseable {
                     }
                 } else if (countingHolders.size() < needed) {
                     atRisk++; // nobody reachable to copy to
+                } else if (oldShards != null && (policy.offload() || store.has(ChunkId.of(item.id())))) {
+                    // Shards from before the folder went back to whole copies, which now meet the factor.
+                    released += releaseShards(oldShards, releaseAfter, now);
                 } else if (countingHolders.size() > needed && holding.size() > needed) {
                     List<PlacementPolicy.Candidate> holderCandidates = countingHolders.stream().map(byId::get).toList();
                     for (CellId extra : PlacementPolicy.surplus(needed, holderCandidates)) {
@@ -782,6 +799,31 @@ public final class Replicator implements AutoCloseable {
             released += ids.size();
             placement.event("release", holder.getKey().shortForm() + " released " + ids.size()
                     + " orphaned chunk(s) no version references");
+        }
+        return released;
+    }
+
+    /**
+     * Releases every placed shard of {@code set} whose surplus has lasted {@code releaseAfter} (the chunk's whole
+     * copies meet its factor), then forgets the set once no shard is held anywhere.
+     *
+     * @return shards released
+     */
+    private long releaseShards(ShardSet set, Duration releaseAfter, Instant now) {
+        List<Item> shards = set.shards().stream().map(s -> new Item(s.hex(), Item.Kind.SHARD)).toList();
+        long released = 0;
+        boolean anyLeft = false;
+        for (Map.Entry<String, Set<CellId>> shard : placement.holders(shards).entrySet()) {
+            for (CellId holder : shard.getValue()) {
+                if (erasure.releaseIfDue(shard.getKey(), holder, releaseAfter, now)) {
+                    released++;
+                } else {
+                    anyLeft = true;
+                }
+            }
+        }
+        if (!anyLeft) {
+            placement.shards().forget(set.chunk());
         }
         return released;
     }

@@ -57,6 +57,14 @@ public final class ShardBook {
         });
     }
 
+    /** Forgets the shard set of {@code chunk} (its shards were all released: the chunk is kept as whole copies). */
+    public void forget(ChunkId chunk) {
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("DELETE FROM shards WHERE chunk_id = ?").bind(0, chunk.hex()).execute();
+            h.createUpdate("DELETE FROM shard_sets WHERE chunk_id = ?").bind(0, chunk.hex()).execute();
+        });
+    }
+
     /** Which of {@code ids} are shard ids of this cell's sets. */
     public Set<String> shardIds(List<String> ids) {
         Set<String> out = new HashSet<>();

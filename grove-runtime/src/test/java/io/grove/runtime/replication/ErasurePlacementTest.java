@@ -234,6 +234,53 @@ class ErasurePlacementTest {
         assertThat(a.sendBytes(a.request("/api/v1/files/vault/album.bin").GET().build()).body()).isEqualTo(content);
     }
 
+    @Test
+    void aFolderThatChangesLayoutReleasesTheCopiesOrShardsItNoLongerNeeds() throws Exception {
+        Map<String, String> copies = Map.of();
+        Map<String, String> coded = Map.of("replication.folders", "path=vault;erasure=2+1");
+        TestCell a = cell("a", copies);
+        List<TestCell> peers = new ArrayList<>();
+        for (String name : List.of("b", "c", "d")) {
+            peers.add(cell(name, copies));
+        }
+        TestFleet.form(a, peers);
+        byte[] content = bytes(new Random(13), 1 << 20); // one chunk
+        assertThat(a.send(a.request("/api/v1/files/vault/doc.bin").PUT(HttpRequest.BodyPublishers.ofByteArray(content))
+                .build()).statusCode()).isEqualTo(201);
+        eventually(a, p -> p.size() == 1 && p.path(0).path("confirmed").asInt() == 2, "two whole copies");
+        ChunkId chunk = ChunkId.of(a.cell().network().replicator().placement().files("", 1).get(0).chunks().get(0));
+        assertThat(wholeCopyHolders(a, chunk)).hasSize(1);
+        CellId owner = a.cell().id();
+
+        // The folder becomes erasure-coded: once its three shards are placed, the whole copy on a peer is released.
+        cells.stop(a);
+        TestCell coding = cell("a", coded);
+        eventually(coding, p -> p.path(0).path("shardsConfirmed").asInt() == 3 && !p.path(0).path("atRisk").asBoolean()
+                && wholeCopyHolders(coding, chunk).isEmpty(), "shards placed and the whole copy released");
+        assertThat(peers).noneMatch(peer -> keepsFor(peer, chunk, owner));
+        List<ChunkId> shards = coding.cell().network().replicator().placement().shards().get(chunk).orElseThrow().shards();
+        assertThat(coding.sendBytes(coding.request("/api/v1/files/vault/doc.bin").GET().build()).body()).isEqualTo(content);
+
+        // And back to whole copies: once a peer holds one again, every shard is released and the set forgotten.
+        cells.stop(coding);
+        TestCell copying = cell("a", copies);
+        Placement placement = copying.cell().network().replicator().placement();
+        eventually(copying, p -> p.path(0).path("confirmed").asInt() == 2 && placement.shards().get(chunk).isEmpty(),
+                "a whole copy again and the shards released");
+        for (ChunkId shard : shards) {
+            assertThat(shardHolders(copying, shard)).as("holders of shard " + shard.hex()).isEmpty();
+            assertThat(peers).noneMatch(peer -> keepsFor(peer, shard, owner));
+        }
+        assertThat(wholeCopyHolders(copying, chunk)).hasSize(1);
+        assertThat(copying.sendBytes(copying.request("/api/v1/files/vault/doc.bin").GET().build()).body())
+                .isEqualTo(content);
+    }
+
+    private static Set<CellId> wholeCopyHolders(TestCell owner, ChunkId chunk) {
+        return owner.cell().network().replicator().placement().holders(List.of(new Item(chunk.hex(), Item.Kind.CHUNK)))
+                .getOrDefault(chunk.hex(), Set.of());
+    }
+
     private static boolean holdsFile(TestCell cell, ChunkId id) {
         return chunkFiles(cell).stream().anyMatch(f -> f.getFileName().toString().equals(id.hex()));
     }
