@@ -155,28 +155,55 @@ public final class AuditBook {
                         .bind(0, due.chunk().hex()).bind(1, due.holder().value()).mapTo(Integer.class).one() + 1
                         >= policy.maxUnanswered() ? AuditResult.Outcome.MISSING : AuditResult.Outcome.UNANSWERED;
             };
-            String key = due.chunk().hex();
-            String holder = due.holder().value();
-            switch (outcome) {
-                case PASSED -> h.execute("""
-                        UPDATE audit_copies SET proven_at = ?, due_at = ?, unanswered = 0, last_result = 'passed',
-                            last_at = ? WHERE chunk_id = ? AND holder = ?""", at, at + jittered(), at, key, holder);
-                case UNANSWERED -> h.execute("""
-                        UPDATE audit_copies SET due_at = ?, unanswered = unanswered + 1, last_result = 'unanswered',
-                            last_at = ? WHERE chunk_id = ? AND holder = ?""", at + policy.retry().toMillis(), at, key, holder);
-                case FAILED, MISSING -> {
-                    h.execute("""
-                            UPDATE audit_copies SET state = 'lost', last_result = ?, last_at = ?
-                            WHERE chunk_id = ? AND holder = ?""", outcome.name().toLowerCase(java.util.Locale.ROOT), at,
-                            key, holder);
-                    h.execute("DELETE FROM audit_challenges WHERE chunk_id = ? AND holder = ?", key, holder);
-                }
-            }
-            if (outcome != AuditResult.Outcome.UNANSWERED) {
-                updateReputation(h, due.holder(), outcome, at);
-            }
+            apply(h, copy, outcome, at);
             return new AuditResult(copy.chunk(), copy.holder(), copy.bytes(), outcome, copy.provenAt(), now);
         });
+    }
+
+    /**
+     * Records the outcome of reading back a copy whose challenges ran out and whose bytes this cell no longer has (an
+     * offloaded chunk, or a shard of one), fetched from its holder and checked against its id: served intact passes
+     * like an audit; "not held" is missing and other bytes fail, the copy is lost and the holder's reputation drops.
+     *
+     * @param outcome {@code PASSED}, {@code FAILED} or {@code MISSING}
+     * @throws IllegalStateException when the copy is no longer tracked or is already lost
+     */
+    public synchronized AuditResult recordRetrieval(ChunkId chunk, CellId holder, AuditResult.Outcome outcome,
+                                                    Instant now) {
+        if (outcome == AuditResult.Outcome.UNANSWERED) {
+            throw new IllegalArgumentException("an unanswered retrieval is not recorded: try again later");
+        }
+        long at = now.toEpochMilli();
+        return db.jdbi().inTransaction(h -> {
+            AuditedCopy copy = copy(h, chunk, holder).filter(c -> !c.lost()).orElseThrow(() -> new IllegalStateException(
+                    "copy of " + chunk.hex() + " on " + holder.shortForm() + " is not tracked as held"));
+            apply(h, copy, outcome, at);
+            return new AuditResult(copy.chunk(), copy.holder(), copy.bytes(), outcome, copy.provenAt(), now);
+        });
+    }
+
+    /** Moves a held copy on after an audit (or retrieval) with {@code outcome}; updates the holder's reputation. */
+    private void apply(Handle h, AuditedCopy copy, AuditResult.Outcome outcome, long at) {
+        String key = copy.chunk().hex();
+        String holder = copy.holder().value();
+        switch (outcome) {
+            case PASSED -> h.execute("""
+                    UPDATE audit_copies SET proven_at = ?, due_at = ?, unanswered = 0, last_result = 'passed',
+                        last_at = ? WHERE chunk_id = ? AND holder = ?""", at, at + jittered(), at, key, holder);
+            case UNANSWERED -> h.execute("""
+                    UPDATE audit_copies SET due_at = ?, unanswered = unanswered + 1, last_result = 'unanswered',
+                        last_at = ? WHERE chunk_id = ? AND holder = ?""", at + policy.retry().toMillis(), at, key, holder);
+            case FAILED, MISSING -> {
+                h.execute("""
+                        UPDATE audit_copies SET state = 'lost', last_result = ?, last_at = ?
+                        WHERE chunk_id = ? AND holder = ?""", outcome.name().toLowerCase(java.util.Locale.ROOT), at,
+                        key, holder);
+                h.execute("DELETE FROM audit_challenges WHERE chunk_id = ? AND holder = ?", key, holder);
+            }
+        }
+        if (outcome != AuditResult.Outcome.UNANSWERED) {
+            updateReputation(h, copy.holder(), outcome, at);
+        }
     }
 
     /** The copies found lost, oldest result first, for healing; {@link #forget} them once healed. */

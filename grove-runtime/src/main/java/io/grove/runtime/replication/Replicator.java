@@ -26,6 +26,7 @@ import io.grove.runtime.fleet.RosterBook;
 import io.grove.runtime.fleet.SignedRoster;
 import io.grove.runtime.peer.PeerCallException;
 import io.grove.runtime.peer.PeerRejection;
+import io.grove.runtime.peer.VerifiedResponse;
 import io.grove.runtime.peers.Peers;
 import io.grove.runtime.routes.PeerHealth;
 import io.grove.runtime.routes.RankedRoute;
@@ -66,6 +67,11 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Replicator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Replicator.class.getName());
     private static final int ITEM_PAGE = 1000;
+    /**
+     * Offloaded copies read back from their holders per round for new audit challenges (a chunk or shard each, at
+     * most 16 MiB): bounds the bandwidth audits of offloaded data take.
+     */
+    private static final int RETRIEVALS_PER_ROUND = 4;
     /** Orphaned copies are looked for at most this often (and at most once per {@code gc.grace-period}). */
     private static final Duration ORPHAN_SCAN_EVERY = Duration.ofMinutes(10);
     private static final int INVENTORY_PAGE = 10_000;
@@ -617,11 +623,18 @@ public final class Replicator implements AutoCloseable {
                     + lost.chunk().hex().substring(0, 12) + "; the copy is healed elsewhere");
             events.publish("sync.audit-failed", Map.of("holder", lost.holder().value(), "chunk", lost.chunk().hex()));
         }
+        int retrievals = 0;
         for (AuditedCopy copy : audits.exhausted(now, 100)) {
             try {
                 Optional<byte[]> bytes = local(copy.chunk());
                 if (bytes.isEmpty()) {
                     bytes = erasure.localShard(copy.chunk()); // a shard: encoded again from the local chunk
+                }
+                if (bytes.isEmpty() && up.contains(copy.holder()) && retrievals < RETRIEVALS_PER_ROUND) {
+                    // Offloaded: only the holders have it. Reading it back from this one proves the copy and gives
+                    // the bytes for its next challenges.
+                    retrievals++;
+                    bytes = retrieve(copy, now);
                 }
                 if (bytes.isPresent()) {
                     audits.place(copy.chunk(), copy.holder(), bytes.get().length,
@@ -632,6 +645,44 @@ public final class Replicator implements AutoCloseable {
             }
         }
         return results.size();
+    }
+
+    /**
+     * Fetches {@code copy} from its holder, checked against its id as it streams, and records the outcome as an audit:
+     * served intact passes; "not held" is missing and other bytes fail (the copy is lost and healed elsewhere). An
+     * unreachable holder is tried again in a later round.
+     */
+    private Optional<byte[]> retrieve(AuditedCopy copy, Instant now) {
+        AuditResult.Outcome outcome;
+        Optional<byte[]> bytes = Optional.empty();
+        try {
+            bytes = peers.call(copy.holder(), route -> {
+                Optional<VerifiedResponse> response = peers.client().chunk(route, copy.chunk());
+                if (response.isEmpty()) {
+                    return Optional.<byte[]>empty();
+                }
+                try (VerifiedResponse r = response.get()) {
+                    return Optional.of(r.bytes());
+                }
+            });
+            outcome = bytes.isPresent() ? AuditResult.Outcome.PASSED : AuditResult.Outcome.MISSING;
+        } catch (PeerRejection e) {
+            outcome = AuditResult.Outcome.FAILED; // bytes that are not the copy
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot read back {0} from {1}: {2}", copy.chunk().hex(),
+                    copy.holder().shortForm(), e.toString());
+            return Optional.empty();
+        }
+        try {
+            audits.recordRetrieval(copy.chunk(), copy.holder(), outcome, now);
+        } catch (IllegalStateException e) {
+            return Optional.empty(); // forgotten meanwhile (released, or its holder left)
+        }
+        if (outcome != AuditResult.Outcome.PASSED) {
+            placement.event("audit", copy.holder().shortForm() + (outcome == AuditResult.Outcome.MISSING
+                    ? " no longer holds " : " served other bytes for ") + copy.chunk().hex().substring(0, 12));
+        }
+        return bytes;
     }
 
     /**

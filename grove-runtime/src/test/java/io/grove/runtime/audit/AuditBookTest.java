@@ -93,6 +93,29 @@ class AuditBookTest {
     }
 
     @Test
+    void aCopyReadBackFromItsHolderPassesAndOneItNoLongerServesIsLost() {
+        CellId other = cell(2);
+        book.place(id, holder, chunk.length, List.of(), T0);
+        book.place(id, other, chunk.length, List.of(), T0);
+        Instant later = T0.plus(Duration.ofHours(3));
+
+        assertThat(book.recordRetrieval(id, holder, AuditResult.Outcome.PASSED, later).outcome())
+                .isEqualTo(AuditResult.Outcome.PASSED);
+        AuditedCopy proven = book.copy(id, holder).orElseThrow();
+        assertThat(proven.provenAt()).isEqualTo(later);
+        assertThat(proven.dueAt()).isAfter(later);
+        assertThat(book.reputation(holder, later).passed()).isEqualTo(1);
+
+        book.recordRetrieval(id, other, AuditResult.Outcome.MISSING, later);
+        assertThat(book.lost(10)).extracting(AuditedCopy::holder).containsExactly(other);
+        assertThat(book.reputation(other, later).missing()).isEqualTo(1);
+        assertThatThrownBy(() -> book.recordRetrieval(id, other, AuditResult.Outcome.PASSED, later))
+                .as("a lost copy is healed, not proven again").isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> book.recordRetrieval(id, holder, AuditResult.Outcome.UNANSWERED, later))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aRightAnswerPassesAndProvesTheSpanSinceTheLastProof() {
         book.place(id, holder, chunk.length, Challenge.create(chunk, 4), T0);
         Instant first = T0.plus(Duration.ofHours(2));

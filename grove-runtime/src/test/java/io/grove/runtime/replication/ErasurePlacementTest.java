@@ -276,6 +276,21 @@ class ErasurePlacementTest {
                 .isEqualTo(content);
     }
 
+    @Test
+    void offloadedShardsStayAuditedAfterTheirThreeChallengesAreUsedUp() throws Exception {
+        List<TestCell> peers = new ArrayList<>();
+        byte[] content = bytes(new Random(17), 1 << 20); // one chunk: three shards, one on each of three peers
+        TestCell a = vaultOnFiveCells(Map.of("audit.interval", "1s"), peers, "vault/old.bin", content);
+        var audits = a.cell().network().replicator().audits();
+        // A copy gets three challenges; this cell has neither the chunk nor its shards any more, so every pass after
+        // the third comes from reading the shard back from its holder and challenging it anew.
+        TestCell.eventually(Duration.ofSeconds(90), () -> audits.reputations(Instant.now()).stream()
+                .filter(r -> r.passed() >= 5).count() >= 3, "every shard holder passes more than three audits");
+        assertThat(audits.reputations(Instant.now())).allMatch(r -> r.failed() == 0 && r.missing() == 0 && r.trusted());
+        assertThat(chunkFiles(a)).as("the chunk stays offloaded: read back, not kept").isEmpty();
+        assertThat(a.sendBytes(a.request("/api/v1/files/vault/old.bin").GET().build()).body()).isEqualTo(content);
+    }
+
     private static Set<CellId> wholeCopyHolders(TestCell owner, ChunkId chunk) {
         return owner.cell().network().replicator().placement().holders(List.of(new Item(chunk.hex(), Item.Kind.CHUNK)))
                 .getOrDefault(chunk.hex(), Set.of());
