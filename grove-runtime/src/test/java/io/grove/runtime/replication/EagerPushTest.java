@@ -77,15 +77,12 @@ class EagerPushTest {
 
     @Test
     void aFailedEagerPushLeavesTheChunkToTheRound() throws Exception {
-        Map<String, String> settings = new HashMap<>(SMALL_CHUNKS);
-        settings.put("sync.interval", "500ms");
-        settings.put("healing.grace-period", "10m"); // b keeps counting while it is away: a's pushes to it fail
+        // b keeps counting while it is away (grace period): a's pushes to it fail
+        Map<String, String> settings = smallChunks(Map.of("sync.interval", "500ms", "healing.grace-period", "10m"));
         TestCell a = cell("a", settings);
         TestCell b = cell("b", settings);
-        fleet(a, b);
         GatedStream content = new GatedStream(2 * CHUNK + 1000, 6 * CHUNK);
-        CompletableFuture<FileService.Stored> put = CompletableFuture.supplyAsync(() -> put(a, "late.bin", content));
-        awaitHeld(a, b, 2);
+        CompletableFuture<FileService.Stored> put = putWhileHeld(a, b, "late.bin", content, 2);
         cells.stop(b);
 
         content.open(); // the remaining chunks are staged while b is away: their eager pushes fail
@@ -102,17 +99,12 @@ class EagerPushTest {
 
     @Test
     void copiesPushedForAFailedIngestAreReleasedOnceNoVersionHasReferencedThemForTheGracePeriod() throws Exception {
-        Map<String, String> settings = new HashMap<>(SMALL_CHUNKS);
-        settings.put("sync.interval", "300ms");
-        settings.put("gc.grace-period", "2s");
-        settings.put("gc.interval", "500ms");
-        settings.put("replication.eager.wait", "30s");
+        Map<String, String> settings = smallChunks(Map.of("sync.interval", "300ms", "gc.grace-period", "2s",
+                "gc.interval", "500ms", "replication.eager.wait", "30s"));
         TestCell a = cell("a", settings);
         TestCell b = cell("b", settings);
-        fleet(a, b);
         GatedStream content = new GatedStream(4 * CHUNK + 1000, 4 * CHUNK);
-        CompletableFuture<FileService.Stored> put = CompletableFuture.supplyAsync(() -> put(a, "broken.bin", content));
-        awaitHeld(a, b, 4);
+        CompletableFuture<FileService.Stored> put = putWhileHeld(a, b, "broken.bin", content, 4);
         content.fail();
         assertThat(put).failsWithin(Duration.ofSeconds(30));
         int orphans = heldFor(b, a);
@@ -170,6 +162,25 @@ class EagerPushTest {
                 "SELECT count(*) FROM (SELECT item_id FROM holdings GROUP BY item_id HAVING count(*) > 1)")
                 .mapTo(Integer.class).one());
         assertThat(surplus).isZero();
+    }
+
+    /** {@link #SMALL_CHUNKS} with {@code extra}. */
+    private static Map<String, String> smallChunks(Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(SMALL_CHUNKS);
+        settings.putAll(extra);
+        return settings;
+    }
+
+    /**
+     * Forms a fleet of {@code owner} and {@code holder}, starts putting {@code content} on the owner and returns once
+     * {@code held} of its chunks are on the holder (the content's gate still closed).
+     */
+    private static CompletableFuture<FileService.Stored> putWhileHeld(TestCell owner, TestCell holder, String path,
+                                                                    GatedStream content, int held) throws Exception {
+        fleet(owner, holder);
+        CompletableFuture<FileService.Stored> put = CompletableFuture.supplyAsync(() -> put(owner, path, content));
+        awaitHeld(owner, holder, held);
+        return put;
     }
 
     private TestCell cell(String name, Map<String, String> settings) {
