@@ -7,8 +7,9 @@
 #   benchmarks/replication-cpu.sh [--set key=value ...]     (settings for both cells)
 #
 # JFR=1 also records a profile of each cell (BENCH_DIR/a.jfr, b.jfr; `jfr view hot-methods a.jfr`);
-# GROVE_JAVA_OPTS is passed to the cells (default: the launcher's); WARM=1 first puts and replicates 192 MiB, so
-# the JIT has compiled the path before the measured put; GROVE_DIST runs another unpacked distribution.
+# GROVE_JAVA_OPTS is passed to the cells (default: the launcher's); WARM=1 first puts and replicates another file
+# of WARM_SIZE bytes (default 192 MiB), so the JIT has compiled the path before the measured put; GROVE_DIST runs
+# another unpacked distribution.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -18,7 +19,7 @@ SIZE=${BENCH_SIZE:-$((1 << 30))}
 use_distribution
 mkdir -p "$WORK"
 random_file "$WORK/big.bin" "$SIZE"
-random_file "$WORK/warm.bin" $((192 << 20))
+random_file "$WORK/warm.bin" "${WARM_SIZE:-$((192 << 20))}"
 
 cpu() { # cpu CELLDIR: "thread-group total-ticks system-ticks" per line (a thread's trailing number dropped)
     local pid t s name rest
