@@ -72,6 +72,8 @@ public final class Replicator implements AutoCloseable {
      * most 16 MiB): bounds the bandwidth audits of offloaded data take.
      */
     private static final int RETRIEVALS_PER_ROUND = 4;
+    /** Offloaded chunks stored here again per round at most, once their folder no longer offloads. */
+    private static final int RETURNS_PER_ROUND = 64;
     /** Orphaned copies are looked for at most this often (and at most once per {@code gc.grace-period}). */
     private static final Duration ORPHAN_SCAN_EVERY = Duration.ofMinutes(10);
     private static final int INVENTORY_PAGE = 10_000;
@@ -333,6 +335,7 @@ public final class Replicator implements AutoCloseable {
         long atRisk = 0;
         long roundStart = now.toEpochMilli(); // inventories of this round confirm holdings from here on
         List<Map.Entry<Item, ChunkPolicy>> offloadable = new ArrayList<>();
+        List<ChunkId> returning = new ArrayList<>();
         long items = 0;
         Semaphore permits = new Semaphore(settings.maxConcurrent());
         List<Future<?>> running = new ArrayList<>();
@@ -347,8 +350,9 @@ public final class Replicator implements AutoCloseable {
             items += page.size();
             Map<String, Set<CellId>> holders = placement.holders(page);
             // Chunks with shards: in an erasure-coded folder, or left from when their folder was one.
-            Map<String, ShardSet> shardSets = placement.shards().sets(
-                    page.stream().filter(i -> i.kind() == Item.Kind.CHUNK).map(Item::id).toList());
+            List<String> pageChunks = page.stream().filter(i -> i.kind() == Item.Kind.CHUNK).map(Item::id).toList();
+            Map<String, ShardSet> shardSets = placement.shards().sets(pageChunks);
+            Set<String> offloadedHere = placement.shards().offloadedAmong(pageChunks);
             // Per-folder settings (factor, erasure coding, offload); without any, every item follows the fleet factor.
             Map<String, ChunkPolicy> policies = settings.folders().isEmpty() ? Map.of()
                     : settings.folders().policies(page, placement.paths(page), factor);
@@ -357,6 +361,9 @@ public final class Replicator implements AutoCloseable {
                 if (item.kind() == Item.Kind.CHUNK && policy.offload() && offloadable.size() < MAX_OFFLOAD_CHECKS
                         && store.has(ChunkId.of(item.id()))) {
                     offloadable.add(Map.entry(item, policy));
+                }
+                if (!policy.offload() && offloadedHere.contains(item.id()) && returning.size() < RETURNS_PER_ROUND) {
+                    returning.add(ChunkId.of(item.id())); // its folder no longer offloads: keep a copy here again
                 }
                 if (item.kind() == Item.Kind.CHUNK && policy.erasure().isPresent()) {
                     ErasurePlacer.Plan plan = erasure.plan(ChunkId.of(item.id()), policy.erasure().get(), counting,
@@ -461,6 +468,9 @@ public final class Replicator implements AutoCloseable {
             }
         }
         long offloaded = closed ? 0 : offload(offloadable, counting, roundStart);
+        if (!closed) {
+            bringBack(returning, budget);
+        }
         released += closed ? 0 : releaseOrphans(now, up);
         settle(now);
         Status done = new Status(Optional.of(clock.instant()), Duration.ofNanos(System.nanoTime() - start), items,
@@ -645,6 +655,34 @@ public final class Replicator implements AutoCloseable {
             }
         }
         return results.size();
+    }
+
+    /**
+     * Stores here again offloaded chunks whose folder no longer offloads: each is read from the fleet (rebuilt from
+     * its shards, or fetched from a holder, checked against its id either way), stored durably, and only then no
+     * longer marked offloaded. Counts against the round's byte budget.
+     */
+    private void bringBack(List<ChunkId> chunks, AtomicLong budget) {
+        for (ChunkId id : chunks) {
+            if (budget.get() <= 0 || closed) {
+                return;
+            }
+            try {
+                if (!store.has(id)) {
+                    Optional<byte[]> bytes = remote.fetch(id, false); // still marked offloaded: read through, not kept
+                    if (bytes.isEmpty()) {
+                        continue; // not readable now; a later round tries again
+                    }
+                    budget.addAndGet(-bytes.get().length);
+                    store.put(id, new ByteArrayInputStream(bytes.get()), bytes.get().length);
+                }
+                placement.shards().notOffloaded(id);
+                placement.event("offload", "chunk " + id.hex().substring(0, 12)
+                        + " is kept here again: its folder no longer offloads");
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot keep chunk {0} here again: {1}", id.hex(), e.toString());
+            }
+        }
     }
 
     /**

@@ -89,6 +89,11 @@ public final class ShardBook {
                 .bind(0, chunk.hex()).bind(1, clock.millis()).execute());
     }
 
+    /** Records that {@code chunk} is kept here again (its folder no longer offloads). */
+    public void notOffloaded(ChunkId chunk) {
+        db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM offloaded WHERE chunk_id = ?").bind(0, chunk.hex()).execute());
+    }
+
     /** Whether {@code chunk} was offloaded. */
     public boolean isOffloaded(ChunkId chunk) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT 1 FROM offloaded WHERE chunk_id = ?")

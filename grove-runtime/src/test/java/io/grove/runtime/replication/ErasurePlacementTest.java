@@ -277,6 +277,32 @@ class ErasurePlacementTest {
     }
 
     @Test
+    void aFolderThatStopsOffloadingGetsItsChunksBackAndReleasesTheirShards() throws Exception {
+        List<TestCell> peers = new ArrayList<>();
+        byte[] content = bytes(new Random(19), 1 << 20); // one chunk
+        TestCell a = vaultOnFiveCells(Map.of(), peers, "vault/back.bin", content);
+        Placement before = a.cell().network().replicator().placement();
+        ChunkId chunk = ChunkId.of(before.files("", 1).get(0).chunks().get(0));
+        List<ChunkId> shards = before.shards().get(chunk).orElseThrow().shards();
+        CellId owner = a.cell().id();
+
+        // Whole copies again, no offload: the chunk is rebuilt from its shards and kept here, a peer gets a whole
+        // copy, and then the shards are released.
+        cells.stop(a);
+        TestCell home = cell("a", Map.of());
+        Placement placement = home.cell().network().replicator().placement();
+        eventually(home, p -> holdsFile(home, chunk) && p.path(0).path("confirmed").asInt() == 2
+                && placement.shards().get(chunk).isEmpty(), "the chunk is kept here again and its shards released");
+        assertThat(placement.shards().isOffloaded(chunk)).isFalse();
+        for (ChunkId shard : shards) {
+            assertThat(shardHolders(home, shard)).as("holders of shard " + shard.hex()).isEmpty();
+            assertThat(peers).noneMatch(peer -> keepsFor(peer, shard, owner));
+        }
+        assertThat(wholeCopyHolders(home, chunk)).hasSize(1);
+        assertThat(home.sendBytes(home.request("/api/v1/files/vault/back.bin").GET().build()).body()).isEqualTo(content);
+    }
+
+    @Test
     void offloadedShardsStayAuditedAfterTheirThreeChallengesAreUsedUp() throws Exception {
         List<TestCell> peers = new ArrayList<>();
         byte[] content = bytes(new Random(17), 1 << 20); // one chunk: three shards, one on each of three peers
