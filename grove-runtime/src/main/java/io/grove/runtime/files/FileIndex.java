@@ -390,11 +390,13 @@ public final class FileIndex {
     }
 
     /**
-     * Whether any version references a chunk or this cell holds any chunk for another cell (the collector refuses to
-     * run on an empty reference set).
+     * Whether any version references a chunk or this cell holds any chunk for another cell, or ever did (the
+     * collector refuses to run on an index that never recorded a reference: see migration V16).
      */
     public boolean anyChunkReferenced(Handle h) {
-        return h.createQuery("SELECT EXISTS (SELECT 1 FROM version_chunks) OR EXISTS (SELECT 1 FROM held_chunks)")
+        return h.createQuery("""
+                        SELECT EXISTS (SELECT 1 FROM version_chunks) OR EXISTS (SELECT 1 FROM held_chunks)
+                            OR EXISTS (SELECT 1 FROM index_marks WHERE name = 'referenced')""")
                 .mapTo(Boolean.class).one();
     }
 

@@ -41,10 +41,10 @@ import java.util.function.BooleanSupplier;
  *     anew. Ingests run between pages.</li>
  *     <li><b>Doubt about the index.</b> The collector refuses to run, deleting nothing, when the index cannot be
  *     read; when it records files but no versions (a damaged or partly restored index); or when no version
- *     references any chunk and no chunk is held for another cell while the store holds chunks (a lost or replaced
- *     index would make every chunk an orphan). A cell whose files are all empty, with orphans from a failed first
- *     upload, therefore keeps them until a file with content is stored; a cell that only stores other cells' chunks
- *     collects the ones their owners released as long as it still holds one for somebody.</li>
+ *     references any chunk, no chunk is held for another cell and the index never recorded either while the store
+ *     holds chunks (a lost or replaced index would make every chunk an orphan). A cell whose files are all empty,
+ *     with orphans from a failed first upload, therefore keeps them until a file with content is stored; a cell that
+ *     only stores other cells' chunks collects the ones their owners released, down to the last.</li>
  * </ul>
  * Runs are one at a time; the store is read a page at a time, so memory does not grow with its size.
  */
@@ -170,8 +170,8 @@ public final class GarbageCollector {
                         + " restored; nothing was deleted. Restore grove.db from a backup before collecting garbage");
             }
             if (storeHoldsChunks && !facts.anyReference()) {
-                throw new GcRefusedException("no version references any chunk and no chunk is held for another cell"
-                        + " while the store holds chunks; if the"
+                throw new GcRefusedException("no version references any chunk and no chunk is held for another cell,"
+                        + " and the index never recorded one, while the store holds chunks; if the"
                         + " index was lost or replaced, collecting would delete every chunk. Nothing was deleted;"
                         + " restore grove.db, or store a file first if this cell is new");
             }

@@ -264,6 +264,21 @@ class GarbageCollectorTest {
     }
 
     @Test
+    void aCellThatReleasedTheLastChunkItHeldForOthersStillCollectsIt() throws IOException {
+        open("0s");
+        ChunkId released = putOrphan(TestStorage.random(3, 100));
+        cell.jdbi().useHandle(h -> {
+            h.execute("INSERT INTO held_chunks (chunk_id, owner, received_at) VALUES (?, ?, 0)", released.hex(),
+                    "A".repeat(56));
+            h.execute("DELETE FROM held_chunks"); // its owner released it, or left the fleet
+        });
+
+        collector().collect();
+
+        assertThat(cell.store().has(released)).isFalse();
+    }
+
+    @Test
     void refusesWhenTheIndexHasFilesButNoVersions() throws IOException {
         open("0s");
         cell.put("a.bin", TestStorage.random(1, 100));
