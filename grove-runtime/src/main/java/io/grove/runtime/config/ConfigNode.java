@@ -172,6 +172,15 @@ public final class ConfigNode implements PluginConfig {
         return value;
     }
 
+    /** A duration that must be zero or more, with a message naming the key otherwise. */
+    public Duration nonNegativeDuration(String key, Duration defaultValue) {
+        Duration value = duration(key, defaultValue);
+        if (value.isNegative()) {
+            throw new ConfigException("configuration key '" + full(key) + "' is " + value + "; expected zero or more");
+        }
+        return value;
+    }
+
     private String full(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }

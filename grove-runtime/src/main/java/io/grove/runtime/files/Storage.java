@@ -72,8 +72,8 @@ public final class Storage implements AutoCloseable {
                 throw new ConfigException("configuration key 'ingest.pack-below' must be between 0 (no packing) and 4MiB");
             }
             int verifyThreads = config.node("verify").integer("threads", Math.min(4, cores), 1, 32);
-            Duration gracePeriod = nonNegative(config.node("gc"), "grace-period", GarbageCollector.DEFAULT_GRACE_PERIOD);
-            Duration gcInterval = nonNegative(config.node("gc"), "interval", GcSchedule.DEFAULT_INTERVAL);
+            Duration gracePeriod = GarbageCollector.gracePeriod(config);
+            Duration gcInterval = config.node("gc").nonNegativeDuration("interval", GcSchedule.DEFAULT_INTERVAL);
             Database database = Database.open(databaseFile);
             ExecutorService workers = Executors.newFixedThreadPool(threads, Thread.ofPlatform().daemon()
                     .name("grove-ingest-", 0).factory());
@@ -96,15 +96,6 @@ public final class Storage implements AutoCloseable {
         } finally {
             Arrays.fill(master, (byte) 0);
         }
-    }
-
-    private static Duration nonNegative(ConfigNode config, String key, Duration defaultValue) {
-        Duration value = config.duration(key, defaultValue);
-        if (value.isNegative()) {
-            throw new ConfigException("configuration key '" + config.path() + "." + key + "' is " + value
-                    + "; expected zero or more");
-        }
-        return value;
     }
 
     static Chunker chunker(ConfigNode config, byte[] master) {

@@ -4,6 +4,7 @@ import io.grove.api.ChunkId;
 import io.grove.api.store.ChunkCursor;
 import io.grove.api.store.ChunkPage;
 import io.grove.api.store.ChunkStore;
+import io.grove.runtime.config.ConfigNode;
 import io.grove.runtime.files.FileIndex;
 import io.grove.runtime.files.IngestGate;
 
@@ -51,6 +52,14 @@ import java.util.function.BooleanSupplier;
 public final class GarbageCollector {
     /** The default of {@code gc.grace-period}. */
     public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofHours(1);
+
+    /**
+     * {@code gc.grace-period} of {@code root}: how long an unreferenced chunk waits before it is deleted here, and
+     * before other cells' copies of it are released (docs/replication.md "Orphaned copies").
+     */
+    public static Duration gracePeriod(ConfigNode root) {
+        return root.node("gc").nonNegativeDuration("grace-period", DEFAULT_GRACE_PERIOD);
+    }
     /**
      * Chunks decided per hold of the gate. A hold costs a listing and one query, plus a flushed delete (a few ms)
      * per due orphan, so this bounds how long an ingest can wait behind the collector to about a second.

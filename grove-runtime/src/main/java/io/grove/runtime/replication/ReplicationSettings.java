@@ -55,12 +55,8 @@ public record ReplicationSettings(Optional<Integer> factor, Optional<Duration> i
         Optional<Duration> release = root.duration("healing.release-after");
         release.ifPresent(d -> requireBetween("healing.release-after", d, Duration.ZERO, Duration.ofDays(30)));
         int pages = root.integer("sync.inventory-pages", 10, 1, 1000);
-        Duration orphanGrace = root.duration("gc.grace-period").orElse(GarbageCollector.DEFAULT_GRACE_PERIOD);
-        if (orphanGrace.isNegative()) {
-            throw new ConfigException("configuration key 'gc.grace-period' must be zero or more");
-        }
         return new ReplicationSettings(factor, interval, grace, concurrent, bytes, release, pages,
-                FolderPolicies.from(root), orphanGrace);
+                FolderPolicies.from(root), GarbageCollector.gracePeriod(root));
     }
 
     /** The factor in effect under {@code roster}. */
