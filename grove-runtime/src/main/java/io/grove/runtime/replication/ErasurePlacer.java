@@ -45,8 +45,11 @@ final class ErasurePlacer {
     private final RemoteChunks remote;
     private final Clock clock;
 
+    private final CopyReleases releases;
+
     ErasurePlacer(Placement placement, Peers peers, ChunkStore store, AuditBook audits, RemoteChunks remote,
-                  Clock clock) {
+                  CopyReleases releases, Clock clock) {
+        this.releases = releases;
         this.placement = placement;
         this.book = placement.shards();
         this.peers = peers;
@@ -212,16 +215,11 @@ final class ErasurePlacer {
         if (since.plus(releaseAfter).isAfter(now)) {
             return false;
         }
-        try {
-            peers.call(holder, route -> peers.client().call(route, ReplicationOperations.RELEASE,
-                    ReplicationOperations.body(List.of(shard)), 4096));
-            placement.released(shard, holder);
-            audits.forget(ChunkId.of(shard), holder);
-            placement.event("release", holder.shortForm() + " released its surplus shard " + shard.substring(0, 12));
-            return true;
-        } catch (IOException | PeerRejection e) {
+        if (!releases.release(holder, List.of(shard))) {
             return false;
         }
+        placement.event("release", holder.shortForm() + " released its surplus shard " + shard.substring(0, 12));
+        return true;
     }
 
     private Optional<byte[]> chunkBytes(ChunkId chunk, Optional<ShardSet> set) {

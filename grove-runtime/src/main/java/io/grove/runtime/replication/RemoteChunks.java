@@ -89,15 +89,7 @@ public final class RemoteChunks {
                 break;
             }
             try {
-                Optional<byte[]> bytes = peers.call(cell, route -> {
-                    Optional<VerifiedResponse> response = peers.client().chunk(route, id);
-                    if (response.isEmpty()) {
-                        return Optional.<byte[]>empty();
-                    }
-                    try (VerifiedResponse r = response.get()) {
-                        return Optional.of(r.bytes());
-                    }
-                });
+                Optional<byte[]> bytes = fetchFrom(cell, id);
                 // PeerClient.chunk required the signed digest to be the id and the body was checked against it as it
                 // streamed: these bytes are the chunk.
                 if (bytes.isPresent()) {
@@ -212,17 +204,28 @@ public final class RemoteChunks {
         return Map.copyOf(got);
     }
 
+    /**
+     * The stored object {@code id} (a chunk or a shard) from {@code cell}: empty when the cell does not hold it. The
+     * peer client requires the signed digest to be the id and checks the body against it as it streams.
+     *
+     * @throws PeerRejection when the cell serves other bytes
+     * @throws IOException   when the cell cannot be reached or the transfer fails
+     */
+    Optional<byte[]> fetchFrom(CellId cell, ChunkId id) throws IOException, PeerRejection {
+        return peers.call(cell, route -> {
+            Optional<VerifiedResponse> response = peers.client().chunk(route, id);
+            if (response.isEmpty()) {
+                return Optional.<byte[]>empty();
+            }
+            try (VerifiedResponse r = response.get()) {
+                return Optional.of(r.bytes());
+            }
+        });
+    }
+
     private Optional<byte[]> fetchShard(CellId cell, ChunkId shard) {
         try {
-            return peers.call(cell, route -> {
-                Optional<VerifiedResponse> response = peers.client().chunk(route, shard);
-                if (response.isEmpty()) {
-                    return Optional.<byte[]>empty();
-                }
-                try (VerifiedResponse r = response.get()) {
-                    return Optional.of(r.bytes());
-                }
-            });
+            return fetchFrom(cell, shard);
         } catch (PeerRejection e) {
             LOG.log(System.Logger.Level.WARNING, "{0} served shard {1} with other content; using another shard",
                     cell.shortForm(), shard.hex().substring(0, 12));

@@ -24,9 +24,7 @@ import io.grove.runtime.fleet.Role;
 import io.grove.runtime.fleet.Roster;
 import io.grove.runtime.fleet.RosterBook;
 import io.grove.runtime.fleet.SignedRoster;
-import io.grove.runtime.peer.PeerCallException;
 import io.grove.runtime.peer.PeerRejection;
-import io.grove.runtime.peer.VerifiedResponse;
 import io.grove.runtime.peers.Peers;
 import io.grove.runtime.routes.PeerHealth;
 import io.grove.runtime.routes.RankedRoute;
@@ -115,6 +113,7 @@ public final class Replicator implements AutoCloseable {
     /** The candidates of the last round, best first as it ranked them: eager pushes rank alike (same route scores). */
     private volatile List<PlacementPolicy.Candidate> lastCandidates = List.of();
     private final RemoteChunks remote;
+    private final CopyReleases releases;
     /** When the last {@code sync.progress} event went out (nanoTime), so a round sends at most one a second. */
     private final AtomicLong progressAt = new AtomicLong(System.nanoTime());
     private final ErasurePlacer erasure;
@@ -139,7 +138,8 @@ public final class Replicator implements AutoCloseable {
         this.events = events;
         this.clock = clock;
         this.remote = new RemoteChunks(placement, roster, peers, store);
-        this.erasure = new ErasurePlacer(placement, peers, store, audits, remote, clock);
+        this.releases = new CopyReleases(placement, peers, audits);
+        this.erasure = new ErasurePlacer(placement, peers, store, audits, remote, releases, clock);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grove-sync");
             t.setDaemon(true);
@@ -351,7 +351,7 @@ public final class Replicator implements AutoCloseable {
             Map<String, Set<CellId>> holders = placement.holders(page);
             // Chunks with shards: in an erasure-coded folder, or left from when their folder was one.
             List<String> pageChunks = page.stream().filter(i -> i.kind() == Item.Kind.CHUNK).map(Item::id).toList();
-            Map<String, ShardSet> shardSets = placement.shards().sets(pageChunks);
+            Set<String> withShards = placement.shards().withSets(pageChunks);
             Set<String> offloadedHere = placement.shards().offloadedAmong(pageChunks);
             // Per-folder settings (factor, erasure coding, offload); without any, every item follows the fleet factor.
             Map<String, ChunkPolicy> policies = settings.folders().isEmpty() ? Map.of()
@@ -390,8 +390,7 @@ public final class Replicator implements AutoCloseable {
                         if (!plan.atRisk()) {
                             // Whole copies from before the folder was erasure-coded: the shards now stand for them.
                             for (CellId extra : holders.get(item.id())) {
-                                if (!placement.surplusSince(item.id(), extra).plus(releaseAfter).isAfter(now)
-                                        && release(item, extra)) {
+                                if (releaseIfDue(item, extra, releaseAfter, now)) {
                                     released++;
                                 }
                             }
@@ -399,7 +398,6 @@ public final class Replicator implements AutoCloseable {
                     }
                     continue;
                 }
-                ShardSet oldShards = shardSets.get(item.id());
                 int needed = item.kind() == Item.Kind.CHUNK ? policy.copiesOnPeers() : policy.factor() - 1;
                 Set<CellId> holding = holders.get(item.id());
                 Set<CellId> countingHolders = new HashSet<>(holding);
@@ -444,14 +442,14 @@ public final class Replicator implements AutoCloseable {
                     }
                 } else if (countingHolders.size() < needed) {
                     atRisk++; // nobody reachable to copy to
-                } else if (oldShards != null && (policy.offload() || store.has(ChunkId.of(item.id())))) {
+                } else if (withShards.contains(item.id()) && (policy.offload() || store.has(ChunkId.of(item.id())))) {
                     // Shards from before the folder went back to whole copies, which now meet the factor.
-                    released += releaseShards(oldShards, releaseAfter, now);
+                    released += placement.shards().get(ChunkId.of(item.id()))
+                            .map(set -> releaseShards(set, releaseAfter, now)).orElse(0L);
                 } else if (countingHolders.size() > needed && holding.size() > needed) {
                     List<PlacementPolicy.Candidate> holderCandidates = countingHolders.stream().map(byId::get).toList();
                     for (CellId extra : PlacementPolicy.surplus(needed, holderCandidates)) {
-                        Instant since = placement.surplusSince(item.id(), extra);
-                        if (!since.plus(releaseAfter).isAfter(now) && release(item, extra)) {
+                        if (releaseIfDue(item, extra, releaseAfter, now)) {
                             released++;
                         }
                     }
@@ -694,15 +692,7 @@ public final class Replicator implements AutoCloseable {
         AuditResult.Outcome outcome;
         Optional<byte[]> bytes = Optional.empty();
         try {
-            bytes = peers.call(copy.holder(), route -> {
-                Optional<VerifiedResponse> response = peers.client().chunk(route, copy.chunk());
-                if (response.isEmpty()) {
-                    return Optional.<byte[]>empty();
-                }
-                try (VerifiedResponse r = response.get()) {
-                    return Optional.of(r.bytes());
-                }
-            });
+            bytes = remote.fetchFrom(copy.holder(), copy.chunk());
             outcome = bytes.isPresent() ? AuditResult.Outcome.PASSED : AuditResult.Outcome.MISSING;
         } catch (PeerRejection e) {
             outcome = AuditResult.Outcome.FAILED; // bytes that are not the copy
@@ -873,17 +863,8 @@ public final class Replicator implements AutoCloseable {
         long released = 0;
         for (Map.Entry<CellId, List<String>> holder : byHolder.entrySet()) {
             List<String> ids = holder.getValue();
-            try {
-                peers.call(holder.getKey(), route -> peers.client().call(route, ReplicationOperations.RELEASE,
-                        ReplicationOperations.body(ids), 4096));
-            } catch (IOException | PeerRejection e) {
-                LOG.log(System.Logger.Level.DEBUG, "orphan release refused by {0}: {1}", holder.getKey().shortForm(),
-                        e.getMessage());
+            if (!releases.release(holder.getKey(), ids)) {
                 continue;
-            }
-            for (String id : ids) {
-                placement.released(id, holder.getKey());
-                audits.forget(ChunkId.of(id), holder.getKey());
             }
             released += ids.size();
             placement.event("release", holder.getKey().shortForm() + " released " + ids.size()
@@ -917,26 +898,22 @@ public final class Replicator implements AutoCloseable {
         return released;
     }
 
+    /** Releases {@code holder}'s copy of {@code item} once it has been surplus for {@code releaseAfter}. */
+    private boolean releaseIfDue(Item item, CellId holder, Duration releaseAfter, Instant now) {
+        return !placement.surplusSince(item.id(), holder).plus(releaseAfter).isAfter(now) && release(item, holder);
+    }
+
     /** Tells {@code holder} it may drop its copy of {@code item}; forgets the holding when it agreed. */
     private boolean release(Item item, CellId holder) {
-        try {
-            if (item.kind() == Item.Kind.CHUNK) {
-                peers.call(holder, route -> peers.client().call(route, ReplicationOperations.RELEASE,
-                        ReplicationOperations.body(List.of(item.id())), 4096));
+        if (item.kind() == Item.Kind.CHUNK) {
+            if (!releases.release(holder, List.of(item.id()))) {
+                return false;
             }
-            placement.released(item.id(), holder);
-            if (item.kind() == Item.Kind.CHUNK) {
-                // No longer audited: the holder would answer "not held", and a released copy is no missing copy.
-                audits.forget(ChunkId.of(item.id()), holder);
-            }
-            placement.event("release", holder.shortForm() + " released its surplus copy of " + item.id().substring(0, 12));
-            return true;
-        } catch (PeerCallException e) {
-            LOG.log(System.Logger.Level.DEBUG, "release refused by {0}: {1}", holder.shortForm(), e.getMessage());
-            return false;
-        } catch (IOException | PeerRejection e) {
-            return false;
+        } else {
+            placement.released(item.id(), holder); // a manifest: its holder keeps it as long as it likes
         }
+        placement.event("release", holder.shortForm() + " released its surplus copy of " + item.id().substring(0, 12));
+        return true;
     }
 
     @Override

@@ -114,15 +114,20 @@ public final class ShardBook {
     /** The shard sets of {@code chunks} that have one. */
     public Map<String, ShardSet> sets(List<String> chunks) {
         Map<String, ShardSet> out = new HashMap<>();
-        List<String> present = new ArrayList<>();
+        for (String c : withSets(chunks)) {
+            get(ChunkId.of(c)).ifPresent(s -> out.put(c, s));
+        }
+        return out;
+    }
+
+    /** Which of {@code chunks} have a shard set (one query per page; the sets themselves are not read). */
+    public Set<String> withSets(List<String> chunks) {
+        Set<String> present = new HashSet<>();
         for (int i = 0; i < chunks.size(); i += Placement.PAGE) {
             List<String> page = chunks.subList(i, Math.min(chunks.size(), i + Placement.PAGE));
             present.addAll(db.jdbi().withHandle(h -> h.createQuery("SELECT chunk_id FROM shard_sets WHERE chunk_id IN (<ids>)")
                     .bindList("ids", page).mapTo(String.class).list()));
         }
-        for (String c : present) {
-            get(ChunkId.of(c)).ifPresent(s -> out.put(c, s));
-        }
-        return out;
+        return present;
     }
 }
