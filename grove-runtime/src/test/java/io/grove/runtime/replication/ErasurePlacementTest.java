@@ -267,10 +267,7 @@ class ErasurePlacementTest {
         Placement placement = copying.cell().network().replicator().placement();
         eventually(copying, p -> p.path(0).path("confirmed").asInt() == 2 && placement.shards().get(chunk).isEmpty(),
                 "a whole copy again and the shards released");
-        for (ChunkId shard : shards) {
-            assertThat(shardHolders(copying, shard)).as("holders of shard " + shard.hex()).isEmpty();
-            assertThat(peers).noneMatch(peer -> keepsFor(peer, shard, owner));
-        }
+        assertShardsReleased(copying, shards, peers);
         assertThat(wholeCopyHolders(copying, chunk)).hasSize(1);
         assertThat(copying.sendBytes(copying.request("/api/v1/files/vault/doc.bin").GET().build()).body())
                 .isEqualTo(content);
@@ -284,7 +281,6 @@ class ErasurePlacementTest {
         Placement before = a.cell().network().replicator().placement();
         ChunkId chunk = ChunkId.of(before.files("", 1).get(0).chunks().get(0));
         List<ChunkId> shards = before.shards().get(chunk).orElseThrow().shards();
-        CellId owner = a.cell().id();
 
         // Whole copies again, no offload: the chunk is rebuilt from its shards and kept here, a peer gets a whole
         // copy, and then the shards are released.
@@ -294,10 +290,7 @@ class ErasurePlacementTest {
         eventually(home, p -> holdsFile(home, chunk) && p.path(0).path("confirmed").asInt() == 2
                 && placement.shards().get(chunk).isEmpty(), "the chunk is kept here again and its shards released");
         assertThat(placement.shards().isOffloaded(chunk)).isFalse();
-        for (ChunkId shard : shards) {
-            assertThat(shardHolders(home, shard)).as("holders of shard " + shard.hex()).isEmpty();
-            assertThat(peers).noneMatch(peer -> keepsFor(peer, shard, owner));
-        }
+        assertShardsReleased(home, shards, peers);
         assertThat(wholeCopyHolders(home, chunk)).hasSize(1);
         assertThat(home.sendBytes(home.request("/api/v1/files/vault/back.bin").GET().build()).body()).isEqualTo(content);
     }
@@ -315,6 +308,14 @@ class ErasurePlacementTest {
         assertThat(audits.reputations(Instant.now())).allMatch(r -> r.failed() == 0 && r.missing() == 0 && r.trusted());
         assertThat(chunkFiles(a)).as("the chunk stays offloaded: read back, not kept").isEmpty();
         assertThat(a.sendBytes(a.request("/api/v1/files/vault/old.bin").GET().build()).body()).isEqualTo(content);
+    }
+
+    /** No holder of any of {@code shards} is recorded by {@code owner}, and none of {@code peers} keeps one for it. */
+    private static void assertShardsReleased(TestCell owner, List<ChunkId> shards, List<TestCell> peers) {
+        for (ChunkId shard : shards) {
+            assertThat(shardHolders(owner, shard)).as("holders of shard " + shard.hex()).isEmpty();
+            assertThat(peers).noneMatch(peer -> keepsFor(peer, shard, owner.cell().id()));
+        }
     }
 
     private static Set<CellId> wholeCopyHolders(TestCell owner, ChunkId chunk) {
