@@ -120,6 +120,7 @@ public final class Cell implements AutoCloseable {
             ApiRouting.Services services = new ApiRouting.Services(keys.cellId(), token, plugins, storage.files(), store,
                     settings.maxApiBody());
             ApiRouting.Maintenance maintenance = new ApiRouting.Maintenance(storage.verifier(), storage.collector());
+            ApiRouting.Local local = new ApiRouting.Local(folder.dir(), localToken());
             // The roster decides who may talk to this cell: before it joins or creates a fleet, nobody may.
             EventBus events = new EventBus(Clock.systemUTC());
             network = Network.create(keys, settings.label(), storage.database(), store, instances, config.root(),
@@ -145,7 +146,8 @@ public final class Cell implements AutoCloseable {
                     .host(settings.apiBind())
                     .port(settings.apiPort())
                     .maxPayloadSize(settings.maxApiBody())
-                    .routing(r -> ApiRouting.api(r, services, maintenance, web, new ApiRouting.Fleet(finalNetwork), dashboard))
+                    .routing(r -> ApiRouting.api(r, services, maintenance, web, new ApiRouting.Fleet(finalNetwork), dashboard,
+                            local))
                     .addRouting(ApiRouting.events(services, web, events, apiPort::get))
                     .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
                             .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
@@ -156,7 +158,7 @@ public final class Cell implements AutoCloseable {
             network.start(settings.peerBind(), server.port(PEER_SOCKET));
             Cell cell = new Cell(folder, settings, keys, plugins, instances, storage, watcher, network, server);
             folder.recordServing(new ServeInfo(ProcessHandle.current().pid(), cell.apiUrl(), cell.peerPort(),
-                    keys.cellId().value(), Instant.now().toString()));
+                    keys.cellId().value(), Instant.now().toString(), local.token()));
             return cell;
         } catch (IOException e) {
             closeQuietly(network, watcher, storage, instances);
@@ -165,6 +167,13 @@ public final class Cell implements AutoCloseable {
             closeQuietly(network, watcher, storage, instances);
             throw e;
         }
+    }
+
+    /** A new secret for local puts (recorded in serve.json only). */
+    private static String localToken() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     private static void start(WebServer server, CellSettings settings) {

@@ -15,7 +15,7 @@ import java.io.InputStream;
 final class Progress implements AutoCloseable {
     private static final long DELAY_NANOS = 1_000_000_000L;
     private final String task;
-    private final long total;
+    private long total;
     private final long started = System.nanoTime();
     private final boolean terminal = System.console() != null;
     private ProgressBar bar;
@@ -24,6 +24,16 @@ final class Progress implements AutoCloseable {
     Progress(String task, long total) {
         this.task = task;
         this.total = total;
+    }
+
+    /** Sets the total once it is known (before the bar shows). */
+    void total(long bytes) {
+        total = bytes;
+    }
+
+    /** Moves the bar to {@code bytes} done in all. */
+    void reached(long bytes) {
+        advance(bytes - done);
     }
 
     void advance(long bytes) {

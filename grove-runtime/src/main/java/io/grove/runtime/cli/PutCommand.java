@@ -1,8 +1,6 @@
 package io.grove.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.grove.runtime.json.Json;
 import io.grove.runtime.manifest.FilePaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,10 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-/** {@code grove put FILE|DIR [--as PATH]}: stores a file, or a folder's files recursively. */
+/**
+ * {@code grove put FILE|DIR [--as PATH] [--upload]}: stores a file, or a folder's files recursively. When the cell
+ * serves from a folder this user can read (found with {@code --dir}), the cell reads the files itself
+ * ({@code POST /api/v1/local}); otherwise, or with {@code --upload}, they travel over HTTP (a folder as one tar stream).
+ */
 @Command(name = "put", mixinStandardHelpOptions = true,
         description = "Store a file, or every file of a folder (recursively), in the cell.")
 final class PutCommand implements Callable<Integer> {
@@ -34,6 +37,10 @@ final class PutCommand implements Callable<Integer> {
     @Option(names = "--as", paramLabel = "PATH", description = "The path in Grove (default: the file or folder name).")
     String as;
 
+    @Option(names = "--upload", description = "Send the bytes over HTTP even when the cell runs on this machine as "
+            + "this user (by default it then reads them itself).")
+    boolean upload;
+
     @Override
     public Integer call() throws IOException {
         if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
@@ -45,8 +52,37 @@ final class PutCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--as " + target + ": " + e.getMessage(), Main.USAGE);
         }
+        if (!Files.isDirectory(source) && !Files.isRegularFile(source)) {
+            throw new CliException(source + " is neither a regular file nor a folder");
+        }
         ApiClient client = options.client();
-        ArrayNode results = Json.mapper().createArrayNode();
+        Optional<JsonNode> read = Optional.empty();
+        if (!upload) {
+            try (Progress progress = new Progress("put " + target, 0)) {
+                read = client.putLocal(source.toAbsolutePath().normalize(), target, progress);
+            }
+        }
+        JsonNode result = read.isPresent() ? read.get() : send(client, target);
+        if (options.json) {
+            Human.printJson(System.out, result);
+        } else {
+            long added = result.path("newBytes").asLong();
+            if (Files.isDirectory(source)) {
+                JsonNode r = result;
+                System.out.println("stored " + r.path("files").asLong() + " files under " + target + " ("
+                        + Human.bytes(r.path("bytes").asLong()) + ", " + Human.bytes(r.path("newBytes").asLong()) + " new)");
+            } else {
+                JsonNode v = result.path("version");
+                System.out.println("stored " + v.path("path").asText() + " (" + Human.bytes(v.path("size").asLong())
+                        + ", version " + Human.shortVersion(v.path("version").asText()) + ", "
+                        + Human.bytes(added) + " new)");
+            }
+        }
+        return 0;
+    }
+
+    /** Sends the file or the folder's files to the cell over HTTP. */
+    private JsonNode send(ApiClient client, String target) throws IOException {
         if (Files.isDirectory(source)) {
             List<Path> files;
             try (Stream<Path> walk = Files.walk(source)) {
@@ -57,31 +93,12 @@ final class PutCommand implements Callable<Integer> {
                 total += Files.size(f);
             }
             try (Progress progress = new Progress("put " + target, total)) {
-                results.add(putFolder(client, source, files, target, progress));
-            }
-        } else if (Files.isRegularFile(source)) {
-            try (Progress progress = new Progress("put " + target, Files.size(source))) {
-                results.add(put(client, source, target, progress));
-            }
-        } else {
-            throw new CliException(source + " is neither a regular file nor a folder");
-        }
-        if (options.json) {
-            Human.printJson(System.out, results.get(0));
-        } else {
-            long added = results.get(0).path("newBytes").asLong();
-            if (Files.isDirectory(source)) {
-                JsonNode r = results.get(0);
-                System.out.println("stored " + r.path("files").asLong() + " files under " + target + " ("
-                        + Human.bytes(r.path("bytes").asLong()) + ", " + Human.bytes(r.path("newBytes").asLong()) + " new)");
-            } else {
-                JsonNode v = results.get(0).path("version");
-                System.out.println("stored " + v.path("path").asText() + " (" + Human.bytes(v.path("size").asLong())
-                        + ", version " + Human.shortVersion(v.path("version").asText()) + ", "
-                        + Human.bytes(added) + " new)");
+                return putFolder(client, source, files, target, progress);
             }
         }
-        return 0;
+        try (Progress progress = new Progress("put " + target, Files.size(source))) {
+            return put(client, source, target, progress);
+        }
     }
 
     /**

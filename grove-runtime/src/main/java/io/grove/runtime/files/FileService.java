@@ -16,9 +16,6 @@ import io.grove.runtime.manifest.ManifestCodec;
 import io.grove.runtime.manifest.ManifestException;
 import io.grove.runtime.manifest.SealedManifest;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-
 import javax.crypto.AEADBadTagException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -128,15 +125,24 @@ public final class FileService {
      * nothing of the rest.
      */
     public ArchiveResult putArchive(String prefix, InputStream tar, long maxBytes, int maxFiles) throws IOException {
+        try (TarEntries entries = new TarEntries(tar)) {
+            return putArchive(prefix, entries, maxBytes, maxFiles);
+        }
+    }
+
+    /**
+     * Stores every file {@code entries} yields under {@code prefix}, as {@link #putArchive(String, InputStream, long,
+     * int)} does for a tar stream.
+     */
+    public ArchiveResult putArchive(String prefix, ArchiveEntries entries, long maxBytes, int maxFiles)
+            throws IOException {
         if (!prefix.isEmpty()) {
             FilePaths.check(prefix);
         }
         List<Stored> stored = new ArrayList<>();
         long total = 0;
         int files = 0;
-        int skipped = 0;
-        try (IngestGate.Pass pass = gate.enter();
-             TarArchiveInputStream archive = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name())) {
+        try (IngestGate.Pass pass = gate.enter()) {
             List<ArchivedFile> group = new ArrayList<>();
             long groupBytes = 0;
             ChunkBatch batch = store.batch();
@@ -146,26 +152,22 @@ public final class FileService {
             // time of many small files. At most one group commits at a time, in archive order.
             FutureTask<List<Stored>> committing = null;
             try {
-                for (TarArchiveEntry entry = archive.getNextEntry(); entry != null; entry = archive.getNextEntry()) {
-                    if (!entry.isFile()) {
-                        skipped++;
-                        continue;
-                    }
+                for (ArchiveEntries.Entry entry = entries.next(); entry != null; entry = entries.next()) {
                     if (files >= maxFiles) {
                         throw new ArchiveException("the archive holds more than " + maxFiles + " files");
                     }
-                    String name = entry.getName().startsWith("./") ? entry.getName().substring(2) : entry.getName();
-                    String path = prefix.isEmpty() ? name : prefix + "/" + name;
+                    String path = prefix.isEmpty() ? entry.name() : prefix + "/" + entry.name();
                     try {
                         FilePaths.check(path);
                     } catch (IllegalArgumentException e) {
-                        throw new ArchiveException("archive entry '" + entry.getName() + "': " + e.getMessage());
+                        throw new ArchiveException("archive entry '" + entry.name() + "': " + e.getMessage());
                     }
-                    Ingest.Pending pending = ingest.start(archive, packer, maxBytes - total);
+                    CountingInputStream content = new CountingInputStream(entry.content());
+                    Ingest.Pending pending = ingest.start(content, packer, maxBytes - total);
                     files++;
-                    total += entry.getSize();
-                    groupBytes += entry.getSize();
-                    group.add(new ArchivedFile(path, entry.getModTime().getTime(), mediaTypeOf(path), pending));
+                    total += content.count();
+                    groupBytes += content.count();
+                    group.add(new ArchivedFile(path, entry.mtime(), mediaTypeOf(path), pending));
                     if (group.size() >= GROUP_FILES || groupBytes >= GROUP_BYTES) {
                         if (committing != null) {
                             stored.addAll(finish(committing));
@@ -192,7 +194,43 @@ public final class FileService {
                 batch.close();
             }
         }
-        return new ArchiveResult(stored, skipped);
+        return new ArchiveResult(stored, entries.skipped());
+    }
+
+    /** Counts the bytes read through it: an archive's files are bounded by what was read, not what was announced. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // The archive's stream outlives one file; the entries close what they open.
+        }
     }
 
     /** Commits a full group on a thread of its own; the task closes the group's batch whatever happens. */

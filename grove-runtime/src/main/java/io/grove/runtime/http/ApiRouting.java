@@ -61,6 +61,13 @@ public final class ApiRouting {
     public record Dashboard(WatchedFolders watched, ReplicationSettings local) {
     }
 
+    /**
+     * Local puts ({@code POST /api/v1/local}): the cell's folder (never read for a put) and the token a caller on this
+     * machine proves it can read that folder with (the {@code localToken} of {@code serve.json}).
+     */
+    public record Local(java.nio.file.Path cellDir, String token) {
+    }
+
     /** The maintenance operations a cell exposes on its API socket: verification and garbage collection. */
     public record Maintenance(Verifier verifier, GarbageCollector collector) {
     }
@@ -81,25 +88,27 @@ public final class ApiRouting {
     /** Configures the API socket with maintenance and fleet endpoints ({@code /api/v1/fleet}, {@code /peers} …). */
     public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, WebAccess web,
                            Fleet fleet) {
-        api(routing, services, Optional.of(maintenance), web, Optional.of(fleet), Optional.empty());
+        api(routing, services, Optional.of(maintenance), web, Optional.of(fleet), Optional.empty(), Optional.empty());
     }
 
     /**
      * Configures the API socket with every endpoint a running cell has: maintenance, fleet, and the dashboard's
-     * settings ({@code /api/v1/watch}, {@code /api/v1/fleet/parameters}) and throughput ({@code /api/v1/stats/throughput}).
+     * settings ({@code /api/v1/watch}, {@code /api/v1/fleet/parameters}), throughput ({@code /api/v1/stats/throughput})
+     * and local puts ({@code /api/v1/local}).
      */
     public static void api(HttpRouting.Builder routing, Services services, Maintenance maintenance, WebAccess web,
-                           Fleet fleet, Dashboard dashboard) {
-        api(routing, services, Optional.of(maintenance), web, Optional.of(fleet), Optional.of(dashboard));
+                           Fleet fleet, Dashboard dashboard, Local local) {
+        api(routing, services, Optional.of(maintenance), web, Optional.of(fleet), Optional.of(dashboard), Optional.of(local));
     }
 
     private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance,
                             WebAccess web, Optional<Fleet> fleet) {
-        api(routing, services, maintenance, web, fleet, Optional.empty());
+        api(routing, services, maintenance, web, fleet, Optional.empty(), Optional.empty());
     }
 
     private static void api(HttpRouting.Builder routing, Services services, Optional<Maintenance> maintenance,
-                            WebAccess web, Optional<Fleet> fleet, Optional<Dashboard> dashboard) {
+                            WebAccess web, Optional<Fleet> fleet, Optional<Dashboard> dashboard,
+                            Optional<Local> local) {
         routing.addFilter((chain, req, res) -> {
             // The dashboard and API never need to be framed, sniffed or to leak their URLs.
             res.header(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -136,6 +145,9 @@ public final class ApiRouting {
         routing.register("/api/v1/plugins", new PluginsService(services.plugins()));
         routing.register("/api/v1/files", new FilesService(services.files(), services.maxBody()));
         routing.register("/api/v1/archive", new ArchiveService(services.files(), services.maxBody()));
+        local.ifPresent(l -> routing.register("/api/v1/local",
+                new LocalPutService(services.files(), l.cellDir(), l.token(), services.maxBody(),
+                        fleet.map(f -> f.network().meter()))));
         routing.register("/api/v1/stats", new StatsService(services.files(), services.store()));
         maintenance.ifPresent(m -> {
             routing.register("/api/v1/verify", new VerifyService(m.verifier()));

@@ -33,6 +33,17 @@ final class ArchiveService implements HttpService {
 
     /** What an archive put stored. */
     record ArchiveView(int files, int skipped, long bytes, long newBytes, List<Entry> versions) {
+        static ArchiveView of(FileService.ArchiveResult result) {
+            long bytes = 0;
+            long newBytes = 0;
+            List<Entry> entries = new java.util.ArrayList<>(result.stored().size());
+            for (FileService.Stored s : result.stored()) {
+                bytes += s.version().size();
+                newBytes += s.newBytes();
+                entries.add(new Entry(s.version().path(), s.version().id(), s.version().size()));
+            }
+            return new ArchiveView(entries.size(), result.skipped(), bytes, newBytes, entries);
+        }
     }
 
     @Override
@@ -61,14 +72,6 @@ final class ArchiveService implements HttpService {
             }
             throw e;
         }
-        long bytes = 0;
-        long newBytes = 0;
-        List<Entry> entries = new java.util.ArrayList<>(result.stored().size());
-        for (FileService.Stored s : result.stored()) {
-            bytes += s.version().size();
-            newBytes += s.newBytes();
-            entries.add(new Entry(s.version().path(), s.version().id(), s.version().size()));
-        }
-        Responses.json(res, 201, new ArchiveView(entries.size(), result.skipped(), bytes, newBytes, entries));
+        Responses.json(res, 201, ArchiveView.of(result));
     }
 }

@@ -125,4 +125,49 @@ class PutFolderPackTest {
         assertThat(verify.statusCode()).as(verify.body()).isEqualTo(200);
         assertThat(Json.mapper().readTree(verify.body()).path("ok").asBoolean()).as(verify.body()).isTrue();
     }
+
+    /** Runs the CLI, returning what it printed; fails on a non-zero exit. */
+    private static String cli(String... args) {
+        PrintStream out = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.run(args);
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(code).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void grovePutWithTheCellFolderLetsTheCellReadTheFilesAndUploadSendsThemBothStoringTheSame() throws Exception {
+        Map<String, byte[]> files = files();
+        Path folder = tmp.resolve("folder");
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Path file = folder.resolve(f.getKey());
+            Files.createDirectories(file.getParent());
+            Files.write(file, f.getValue());
+        }
+        // A link: the cell's own walk counts it as skipped; the CLI's tar stream leaves it out altogether.
+        Files.createSymbolicLink(folder.resolve("link"), folder.resolve("one.txt"));
+        String dir = tmp.resolve("cell").toString();
+
+        JsonNode local = Json.mapper().readTree(cli("put", folder.toString(), "--as", "local", "--dir", dir, "--json"));
+        JsonNode sent = Json.mapper().readTree(cli("put", folder.toString(), "--as", "sent", "--upload", "--dir", dir,
+                "--json"));
+
+        assertThat(local.path("skipped").asInt()).as("read by the cell").isEqualTo(1);
+        assertThat(sent.path("skipped").asInt()).as("sent as tar").isZero();
+        assertThat(local.path("files").asInt()).isEqualTo(files.size());
+        assertThat(sent.path("files").asInt()).isEqualTo(files.size());
+        assertAllReadBack("local", files);
+        assertAllReadBack("sent", files);
+        // One file, read by the cell too.
+        JsonNode single = Json.mapper().readTree(cli("put", folder.resolve("one.txt").toString(), "--as", "single.txt",
+                "--dir", dir, "--json"));
+        assertThat(single.path("version").path("size").asLong()).isEqualTo(1);
+        assertThat(get("single.txt")).isEqualTo(new byte[] {'x'});
+    }
 }
