@@ -90,6 +90,16 @@ class StorageIT extends InstalledDistributionTest {
         assertThat(get.code()).as(get.stderr()).isZero();
         assertThat(HexFormat.of().formatHex(sha256(copy))).isEqualTo(HexFormat.of().formatHex(expected));
         assertThat(Files.size(copy)).isEqualTo(1L << 30);
+
+        // The put above was read by the cell itself (a local put); the same file sent over HTTP reads back alike.
+        GroveProcesses.Exit sent = grove.run("put", source.toString(), "--as", "data/sent.bin", "--upload",
+                "--dir", cellDir.toString());
+        assertThat(sent.code()).as(sent.stderr()).isZero();
+        System.out.println("peak RSS of the cell after the same GiB sent over HTTP: " + peakRssKiB(cell.pid()) / 1024 + " MiB");
+        Files.delete(copy);
+        GroveProcesses.Exit again = grove.run("get", "data/sent.bin", "-o", copy.toString(), "--dir", cellDir.toString());
+        assertThat(again.code()).as(again.stderr()).isZero();
+        assertThat(HexFormat.of().formatHex(sha256(copy))).isEqualTo(HexFormat.of().formatHex(expected));
         assertThat(grove.stop(cell)).isIn(0, 143);
     }
 

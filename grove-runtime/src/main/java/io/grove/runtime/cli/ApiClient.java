@@ -5,25 +5,38 @@ import io.grove.runtime.cell.CellFolder;
 import io.grove.runtime.cell.ServeInfo;
 import io.grove.runtime.json.Json;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The CLI's one HTTP client for a cell's REST API: finds the cell (an explicit URL, else the address a serving
  * cell recorded in its folder), authenticates with the folder's {@code api.token}, and turns problem details
  * into one-line errors.
+ *
+ * <p>Built on {@link HttpURLConnection}, not {@code java.net.http.HttpClient}: a command makes one or a few
+ * requests, and the HttpClient's start-up (its classes, selector thread and reactive plumbing) cost about 0.6 s of
+ * every command's 1.6 s on this machine's JVM (docs/benchmarks.md "Session 6").
  */
 final class ApiClient {
-    private final HttpClient http;
+    static {
+        // HttpURLConnection would send a POST again after a failed read of the answer: never repeat a put.
+        System.setProperty("sun.net.http.retryPost", "false");
+    }
+
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    private static final int STREAM_CHUNK = 64 * 1024;
+
     private final String baseUrl;
     private final String token;
     private final Optional<String> localToken;
@@ -32,24 +45,6 @@ final class ApiClient {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
         this.localToken = localToken;
-        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-        if (this.baseUrl.startsWith("http://")) {
-            // Without a context of its own the client loads the default one, which reads and parses every CA
-            // certificate of the JDK: a third of a CLI command's start-up, for a cell reached over plain HTTP.
-            http.sslContext(plainHttpOnly());
-        }
-        this.http = http.build();
-    }
-
-    /** A TLS context that trusts nobody: never used, as every request goes to an http:// address. */
-    private static javax.net.ssl.SSLContext plainHttpOnly() {
-        try {
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS context", e);
-        }
     }
 
     /** Finds the cell: {@code --url} / {@code $GROVE_URL}, else the folder's {@code serve.json}. */
@@ -65,33 +60,83 @@ final class ApiClient {
         return new ApiClient(serving.apiUrl(), token, Optional.ofNullable(serving.localToken()));
     }
 
+    /** Opens a body to send; called once, when the request is sent. */
+    @FunctionalInterface
+    interface Body {
+        InputStream open() throws IOException;
+    }
+
+    /** {@code GET path}, expecting JSON back; a problem becomes a {@link CliException}. */
+    JsonNode get(String path) {
+        return json(exchange("GET", path, Map.of(), -1, null));
+    }
+
+    /** {@code method path} without a body (POST, PUT, DELETE), expecting JSON back. */
+    JsonNode send(String method, String path) {
+        return json(exchange(method, path, Map.of(), 0, InputStream::nullInputStream));
+    }
+
+    /** Sends {@code body} as JSON with {@code method} to {@code path}, expecting JSON back. */
+    JsonNode json(String method, String path, Object body) {
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new CliException("cannot write the request: " + e.getMessage());
+        }
+        return json(exchange(method, path, Map.of("Content-Type", "application/json"), bytes.length,
+                () -> new java.io.ByteArrayInputStream(bytes)));
+    }
+
+    /**
+     * Sends the bytes {@code body} opens ({@code length} of them, or -1 for an unknown length, sent chunked) with
+     * {@code method} to {@code path}, expecting JSON back.
+     */
+    JsonNode upload(String method, String path, Map<String, String> headers, long length, Body body) {
+        return json(exchange(method, path, headers, length, body));
+    }
+
+    /**
+     * A streamed answer.
+     *
+     * @param length its {@code Content-Length}, or -1
+     * @param body   its bytes, for the caller to read and close
+     */
+    record Download(long length, InputStream body) {
+    }
+
+    /** {@code GET path}, streamed; a problem becomes a {@link CliException}. */
+    Download download(String path) {
+        HttpURLConnection connection = exchange("GET", path, Map.of(), -1, null);
+        try {
+            return new Download(connection.getContentLengthLong(), connection.getInputStream());
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
     /**
      * Asks the cell to read {@code source} (a file or folder on this machine) itself and store it as {@code as}
      * ({@code POST /api/v1/local}), following its progress on {@code progress}. Empty when the cell cannot do it: it
      * was found by URL (no local token), runs elsewhere or as a user that cannot read the source, or predates local
      * puts; the caller then sends the bytes. A failure once the cell has started reading is a {@link CliException}.
      */
-    Optional<JsonNode> putLocal(java.nio.file.Path source, String as, Progress progress) {
+    Optional<JsonNode> putLocal(Path source, String as, Progress progress) {
         if (localToken.isEmpty()) {
             return Optional.empty();
         }
-        HttpRequest request = request("/api/v1/local?source=" + query(source.toString()) + "&as=" + query(as))
-                .header("X-Grove-Local-Token", localToken.get())
-                .header("Accept", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<InputStream> response = exchange(request);
-        if (response.statusCode() == 403 || response.statusCode() == 404) {
-            try (InputStream ignored = response.body()) {
-                return Optional.empty();
-            } catch (IOException e) {
-                return Optional.empty();
-            }
+        HttpURLConnection connection = open("POST", "/api/v1/local?source=" + query(source.toString()) + "&as=" + query(as),
+                Map.of("X-Grove-Local-Token", localToken.get(), "Accept", "application/x-ndjson"));
+        int status = write(connection, 0, InputStream::nullInputStream);
+        if (status == 403 || status == 404) {
+            drain(connection);
+            return Optional.empty();
         }
-        if (response.statusCode() >= 400) {
-            throw problem(response);
+        if (status >= 400) {
+            throw problem(connection, status);
         }
-        try (java.io.BufferedReader lines = new java.io.BufferedReader(
-                new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 JsonNode event = Json.mapper().readTree(line);
                 if (event.has("total")) {
@@ -111,62 +156,101 @@ final class ApiClient {
         throw new CliException("the cell ended its answer before the put was done");
     }
 
-    /** A request to {@code path} (under the API root) with the token set. */
-    HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + token);
+    /** Sends a request (with a body when {@code body} is not null) and checks its status. */
+    private HttpURLConnection exchange(String method, String path, Map<String, String> headers, long length, Body body) {
+        HttpURLConnection connection = open(method, path, headers);
+        int status = body == null ? status(connection) : write(connection, length, body);
+        if (status >= 400) {
+            throw problem(connection, status);
+        }
+        return connection;
     }
 
-    /** Sends a request expecting JSON back; a problem becomes a {@link CliException}. */
-    JsonNode json(HttpRequest request) {
-        HttpResponse<InputStream> response = send(request);
-        try (InputStream body = response.body()) {
+    private HttpURLConnection open(String method, String path, Map<String, String> headers) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) URI.create(baseUrl + path).toURL().openConnection();
+            connection.setRequestMethod(method);
+            connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+            connection.setUseCaches(false);
+            connection.setInstanceFollowRedirects(false);
+            connection.setRequestProperty("Authorization", "Bearer " + token);
+            headers.forEach(connection::setRequestProperty);
+            return connection;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CliException("cannot talk to the cell at " + baseUrl + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes the body and returns the status; a cell that answers early (413, 401) is heard, not a broken pipe. */
+    private int write(HttpURLConnection connection, long length, Body body) {
+        connection.setDoOutput(true);
+        if (length >= 0) {
+            connection.setFixedLengthStreamingMode(length);
+        } else {
+            connection.setChunkedStreamingMode(STREAM_CHUNK);
+        }
+        IOException sending = null;
+        try (InputStream in = body.open(); OutputStream out = connection.getOutputStream()) {
+            in.transferTo(out);
+        } catch (ConnectException e) {
+            throw unreachable();
+        } catch (IOException e) {
+            sending = e;
+        }
+        try {
+            return connection.getResponseCode();
+        } catch (IOException e) {
+            throw failed(sending != null ? sending : e);
+        }
+    }
+
+    private int status(HttpURLConnection connection) {
+        try {
+            return connection.getResponseCode();
+        } catch (IOException e) {
+            throw failed(e);
+        }
+    }
+
+    private static JsonNode json(HttpURLConnection connection) {
+        try (InputStream body = connection.getInputStream()) {
             return Json.mapper().readTree(body);
         } catch (IOException e) {
             throw new CliException("the cell's answer could not be read: " + e.getMessage());
         }
     }
 
-    /** Sends {@code body} as JSON with {@code method} to {@code path}, expecting JSON back. */
-    JsonNode json(String method, String path, Object body) {
-        byte[] bytes;
-        try {
-            bytes = Json.mapper().writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new CliException("cannot write the request: " + e.getMessage());
-        }
-        return json(request(path).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
-    }
-
-    /** Sends a request and checks its status; the caller reads and closes the body. */
-    HttpResponse<InputStream> send(HttpRequest request) {
-        HttpResponse<InputStream> response = exchange(request);
-        if (response.statusCode() >= 400) {
-            throw problem(response);
-        }
-        return response;
-    }
-
-    private HttpResponse<InputStream> exchange(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException e) {
-            throw new CliException("cannot reach the cell at " + baseUrl + " (is 'grove serve' running?)");
-        } catch (IOException e) {
-            throw new CliException("talking to the cell at " + baseUrl + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
+    private static void drain(HttpURLConnection connection) {
+        try (InputStream body = connection.getErrorStream()) {
+            if (body != null) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
+        } catch (IOException ignored) {
+            // the connection is not reused then; nothing else depends on it
         }
     }
 
-    private static CliException problem(HttpResponse<InputStream> response) {
-        try (InputStream body = response.body()) {
+    private CliException failed(IOException e) {
+        if (e instanceof ConnectException) {
+            return unreachable();
+        }
+        return new CliException("talking to the cell at " + baseUrl + " failed: " + e.getMessage());
+    }
+
+    private CliException unreachable() {
+        return new CliException("cannot reach the cell at " + baseUrl + " (is 'grove serve' running?)");
+    }
+
+    private static CliException problem(HttpURLConnection connection, int status) {
+        try (InputStream body = connection.getErrorStream()) {
+            if (body == null) {
+                return new CliException("the cell answered HTTP " + status);
+            }
             JsonNode problem = Json.mapper().readTree(body.readNBytes(64 * 1024));
             String detail = problem.path("detail").asText(problem.path("title").asText(""));
-            return new CliException(detail.isEmpty() ? "the cell answered HTTP " + response.statusCode() : detail);
+            return new CliException(detail.isEmpty() ? "the cell answered HTTP " + status : detail);
         } catch (IOException e) {
-            return new CliException("the cell answered HTTP " + response.statusCode());
+            return new CliException("the cell answered HTTP " + status);
         }
     }
 

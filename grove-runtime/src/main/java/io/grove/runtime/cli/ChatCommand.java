@@ -39,7 +39,7 @@ final class ChatCommand implements Callable<Integer> {
             }
             return 0;
         }
-        JsonNode messages = client.json(client.request(path + "?since=" + since + "&limit=1000").GET().build());
+        JsonNode messages = client.get(path + "?since=" + since + "&limit=1000");
         if (options.json) {
             Human.printJson(System.out, messages);
             return 0;

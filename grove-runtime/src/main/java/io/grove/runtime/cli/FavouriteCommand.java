@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.net.http.HttpRequest;
 import java.util.concurrent.Callable;
 
 /** {@code grove favourite CELL} and {@code grove unfavourite CELL} (leader only). */
@@ -15,8 +14,7 @@ final class FavouriteCommand {
 
     static int set(ClientOptions options, String cell, boolean favourite) {
         ApiClient client = options.client();
-        HttpRequest.Builder request = client.request("/api/v1/peers/" + ApiClient.query(cell) + "/favourite");
-        JsonNode result = client.json((favourite ? request.PUT(HttpRequest.BodyPublishers.noBody()) : request.DELETE()).build());
+        JsonNode result = client.send(favourite ? "PUT" : "DELETE", "/api/v1/peers/" + ApiClient.query(cell) + "/favourite");
         if (options.json) {
             Human.printJson(System.out, result);
         } else {

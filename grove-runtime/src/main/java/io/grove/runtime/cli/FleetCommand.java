@@ -113,7 +113,7 @@ final class FleetCommand implements Callable<Integer> {
 
         static int show(ClientOptions options) {
             ApiClient client = options.client();
-            JsonNode fleet = client.json(client.request("/api/v1/fleet").GET().build());
+            JsonNode fleet = client.get("/api/v1/fleet");
             if (options.json) {
                 Human.printJson(System.out, fleet);
                 return 0;

@@ -9,7 +9,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,8 +44,8 @@ final class GetCommand implements Callable<Integer> {
         }
         String url = shared != null ? "/api/v1/feed/" + ApiClient.query(shared) + "/content"
                 : "/api/v1/files/" + ApiClient.filePath(path) + (version == null ? "" : "?version=" + ApiClient.query(version));
-        HttpResponse<InputStream> response = client.send(client.request(url).GET().build());
-        long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        ApiClient.Download response = client.download(url);
+        long size = response.length();
         if ("-".equals(output)) {
             try (InputStream in = response.body()) {
                 in.transferTo(System.out);
@@ -82,7 +81,7 @@ final class GetCommand implements Callable<Integer> {
 
     /** The path of a grant in the feed, for the default output name. */
     private String sharedPath(ApiClient client) {
-        for (com.fasterxml.jackson.databind.JsonNode g : client.json(client.request("/api/v1/feed?limit=1000").GET().build())) {
+        for (com.fasterxml.jackson.databind.JsonNode g : client.get("/api/v1/feed?limit=1000")) {
             if (g.path("id").asText().equals(shared)) {
                 return g.path("path").asText();
             }

@@ -19,7 +19,7 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient client = options.client();
-        JsonNode body = client.json(client.request("/api/v1/files/" + ApiClient.filePath(path) + "/history").GET().build());
+        JsonNode body = client.get("/api/v1/files/" + ApiClient.filePath(path) + "/history");
         if (options.json) {
             Human.printJson(System.out, body);
             return 0;

@@ -28,8 +28,8 @@ final class LsCommand implements Callable<Integer> {
         ArrayNode all = Json.mapper().createArrayNode();
         String after = "";
         for (int page = 0; page < 100_000; page++) {
-            JsonNode body = client.json(client.request("/api/v1/files?prefix=" + ApiClient.query(prefix)
-                    + "&after=" + ApiClient.query(after) + (deleted ? "&deleted=true" : "")).GET().build());
+            JsonNode body = client.get("/api/v1/files?prefix=" + ApiClient.query(prefix)
+                    + "&after=" + ApiClient.query(after) + (deleted ? "&deleted=true" : ""));
             for (JsonNode f : body.path("files")) {
                 if (options.json) {
                     all.add(f);

@@ -16,12 +16,12 @@ final class PeersCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient client = options.client();
-        JsonNode peers = client.json(client.request("/api/v1/peers").GET().build());
+        JsonNode peers = client.get("/api/v1/peers");
         if (options.json) {
             Human.printJson(System.out, peers);
             return 0;
         }
-        JsonNode nearby = client.json(client.request("/api/v1/peers/nearby").GET().build());
+        JsonNode nearby = client.get("/api/v1/peers/nearby");
         if (peers.isEmpty()) {
             System.out.println("no other cells (create a fleet with 'grove fleet create', then 'grove invite')");
         } else {

@@ -8,14 +8,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -107,11 +105,8 @@ final class PutCommand implements Callable<Integer> {
      * A failure to read a file fails the request, and the cell keeps nothing of the group it was in.
      */
     private static JsonNode putFolder(ApiClient client, Path folder, List<Path> files, String target, Progress progress) {
-        HttpRequest request = client.request("/api/v1/archive?prefix=" + ApiClient.query(target))
-                .header("Content-Type", "application/x-tar")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new TarStream(folder, files, progress::track)))
-                .build();
-        return client.json(request);
+        return client.upload("POST", "/api/v1/archive?prefix=" + ApiClient.query(target),
+                Map.of("Content-Type", "application/x-tar"), -1, () -> new TarStream(folder, files, progress::track));
     }
 
     /** The archive name of a file: its path below the folder, '/'-separated whatever the platform. */
@@ -140,19 +135,8 @@ final class PutCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException("cannot read " + file + ": " + e.getMessage());
         }
-        HttpRequest request = client.request("/api/v1/files/" + ApiClient.filePath(path))
-                .header("X-Grove-Mtime", Long.toString(mtime))
-                // fromPublisher refuses a length of 0: an empty file is sent as an empty body.
-                .PUT(size == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                    try {
-                        return progress.track(Files.newInputStream(file));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }), size))
-                .build();
-        return client.json(request);
+        return client.upload("PUT", "/api/v1/files/" + ApiClient.filePath(path),
+                Map.of("X-Grove-Mtime", Long.toString(mtime)), size, () -> progress.track(Files.newInputStream(file)));
     }
 
 }

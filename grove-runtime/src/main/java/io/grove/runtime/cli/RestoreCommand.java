@@ -6,7 +6,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.net.http.HttpRequest;
 import java.util.concurrent.Callable;
 
 /** {@code grove restore PATH --version V}: makes an earlier version current again. */
@@ -25,8 +24,8 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         ApiClient client = options.client();
         String full = Versions.resolve(client, path, version);
-        JsonNode body = client.json(client.request("/api/v1/files/" + ApiClient.filePath(path) + "/restore?version="
-                + ApiClient.query(full)).POST(HttpRequest.BodyPublishers.noBody()).build());
+        JsonNode body = client.send("POST", "/api/v1/files/" + ApiClient.filePath(path) + "/restore?version="
+                + ApiClient.query(full));
         if (options.json) {
             Human.printJson(System.out, body);
         } else {

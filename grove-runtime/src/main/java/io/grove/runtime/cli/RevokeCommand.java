@@ -20,7 +20,7 @@ final class RevokeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient client = options.client();
-        JsonNode fleet = client.json(client.request("/api/v1/fleet/members/" + ApiClient.query(cell)).DELETE().build());
+        JsonNode fleet = client.send("DELETE", "/api/v1/fleet/members/" + ApiClient.query(cell));
         if (options.json) {
             Human.printJson(System.out, fleet);
         } else {

@@ -19,7 +19,7 @@ final class RmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient client = options.client();
-        JsonNode body = client.json(client.request("/api/v1/files/" + ApiClient.filePath(path)).DELETE().build());
+        JsonNode body = client.send("DELETE", "/api/v1/files/" + ApiClient.filePath(path));
         if (options.json) {
             Human.printJson(System.out, body);
         } else {

@@ -66,7 +66,7 @@ final class ShareCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             ApiClient client = options.client();
-            JsonNode grant = client.json(client.request("/api/v1/shares/" + ApiClient.query(id)).DELETE().build());
+            JsonNode grant = client.send("DELETE", "/api/v1/shares/" + ApiClient.query(id));
             if (options.json) {
                 Human.printJson(System.out, grant);
             } else {
@@ -87,7 +87,7 @@ final class ShareCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             ApiClient client = options.client();
-            JsonNode feed = client.json(client.request("/api/v1/feed").GET().build());
+            JsonNode feed = client.get("/api/v1/feed");
             if (options.json) {
                 Human.printJson(System.out, feed);
                 return 0;

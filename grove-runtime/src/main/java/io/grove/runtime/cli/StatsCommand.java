@@ -15,7 +15,7 @@ final class StatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient client = options.client();
-        JsonNode s = client.json(client.request("/api/v1/stats").GET().build());
+        JsonNode s = client.get("/api/v1/stats");
         if (options.json) {
             Human.printJson(System.out, s);
             return 0;

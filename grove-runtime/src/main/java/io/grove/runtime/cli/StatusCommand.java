@@ -18,10 +18,10 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient client = options.client();
-        JsonNode fleet = client.json(client.request("/api/v1/fleet").GET().build());
-        JsonNode peers = client.json(client.request("/api/v1/peers").GET().build());
-        JsonNode sync = client.json(client.request("/api/v1/sync").GET().build());
-        JsonNode risk = client.json(client.request("/api/v1/placement/at-risk").GET().build());
+        JsonNode fleet = client.get("/api/v1/fleet");
+        JsonNode peers = client.get("/api/v1/peers");
+        JsonNode sync = client.get("/api/v1/sync");
+        JsonNode risk = client.get("/api/v1/placement/at-risk");
         if (options.json) {
             ObjectNode all = Json.mapper().createObjectNode();
             all.set("fleet", fleet);

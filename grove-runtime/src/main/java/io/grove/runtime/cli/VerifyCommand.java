@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code grove verify}: reads every chunk and manifest back and reports what is missing or corrupt. */
@@ -18,8 +16,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ApiClient client = options.client();
-        JsonNode report = client.json(client.request("/api/v1/verify").timeout(Duration.ofHours(24))
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        JsonNode report = client.send("POST", "/api/v1/verify");
         boolean ok = report.path("ok").asBoolean();
         if (options.json) {
             Human.printJson(System.out, report);

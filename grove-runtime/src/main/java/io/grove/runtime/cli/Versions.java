@@ -19,7 +19,7 @@ final class Versions {
         if (prefix.length() == 64) {
             return prefix;
         }
-        JsonNode history = client.json(client.request("/api/v1/files/" + ApiClient.filePath(path) + "/history").GET().build());
+        JsonNode history = client.get("/api/v1/files/" + ApiClient.filePath(path) + "/history");
         List<String> matches = new ArrayList<>();
         for (JsonNode v : history.path("versions")) {
             if (v.path("version").asText().startsWith(prefix)) {
