@@ -109,18 +109,6 @@ final class PutCommand implements Callable<Integer> {
                 Map.of("Content-Type", "application/x-tar"), -1, () -> new TarStream(folder, files, progress::track));
     }
 
-    /** The archive name of a file: its path below the folder, '/'-separated whatever the platform. */
-    static String relative(Path folder, Path file) {
-        StringBuilder name = new StringBuilder();
-        for (Path part : folder.relativize(file)) {
-            if (!name.isEmpty()) {
-                name.append('/');
-            }
-            name.append(part);
-        }
-        return name.toString();
-    }
-
     private static JsonNode put(ApiClient client, Path file, String path, Progress progress) {
         try {
             FilePaths.check(path);

@@ -1,5 +1,6 @@
 package io.grove.runtime.cli;
 
+import io.grove.runtime.files.FolderEntries;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -78,7 +79,7 @@ final class TarStream extends InputStream {
             Path file = files.get(next++);
             // Name, size and mtime only: what the cell keeps. The File constructor would also look up owner names and
             // add PAX headers for access and change times, which cost both sides time per file.
-            TarArchiveEntry entry = new TarArchiveEntry(PutCommand.relative(folder, file));
+            TarArchiveEntry entry = new TarArchiveEntry(FolderEntries.name(folder, file));
             entry.setSize(Files.size(file));
             entry.setModTime(Files.getLastModifiedTime(file));
             tar.putArchiveEntry(entry);

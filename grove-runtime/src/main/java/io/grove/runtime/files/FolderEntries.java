@@ -69,8 +69,8 @@ public final class FolderEntries implements ArchiveEntries {
         return new FolderEntries(List.copyOf(found), skipped[0]);
     }
 
-    /** The name of a file below the folder: '/'-separated whatever the platform. */
-    private static String name(Path folder, Path file) {
+    /** The name of a file below the folder: '/'-separated whatever the platform (as in an archive). */
+    public static String name(Path folder, Path file) {
         StringBuilder name = new StringBuilder();
         for (Path part : folder.relativize(file)) {
             if (!name.isEmpty()) {

@@ -58,6 +58,15 @@ class PutFolderPackTest {
         return files;
     }
 
+    private static Path write(Path folder, Map<String, byte[]> files) throws java.io.IOException {
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Path file = folder.resolve(f.getKey());
+            Files.createDirectories(file.getParent());
+            Files.write(file, f.getValue());
+        }
+        return folder;
+    }
+
     private byte[] get(String path) throws Exception {
         HttpResponse<byte[]> response = cell.sendBytes(cell.request("/api/v1/files/" + path).GET().build());
         assertThat(response.statusCode()).as(path).isEqualTo(200);
@@ -102,12 +111,7 @@ class PutFolderPackTest {
     @Test
     void grovePutOfAFolderIsPackedAndReadsBack() throws Exception {
         Map<String, byte[]> files = files();
-        Path folder = tmp.resolve("folder");
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            Path file = folder.resolve(f.getKey());
-            Files.createDirectories(file.getParent());
-            Files.write(file, f.getValue());
-        }
+        Path folder = write(tmp.resolve("folder"), files);
         PrintStream out = System.out;
         System.setOut(new PrintStream(new ByteArrayOutputStream()));
         int code;
@@ -144,12 +148,7 @@ class PutFolderPackTest {
     @Test
     void grovePutWithTheCellFolderLetsTheCellReadTheFilesAndUploadSendsThemBothStoringTheSame() throws Exception {
         Map<String, byte[]> files = files();
-        Path folder = tmp.resolve("folder");
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-            Path file = folder.resolve(f.getKey());
-            Files.createDirectories(file.getParent());
-            Files.write(file, f.getValue());
-        }
+        Path folder = write(tmp.resolve("folder"), files);
         // A link: the cell's own walk counts it as skipped; the CLI's tar stream leaves it out altogether.
         Files.createSymbolicLink(folder.resolve("link"), folder.resolve("one.txt"));
         String dir = tmp.resolve("cell").toString();
