@@ -110,7 +110,7 @@ final class LocalPutService implements HttpService {
             try {
                 result = counted.run(read -> { });
             } catch (IOException | RuntimeException e) {
-                throw translate(e);
+                throw logged(translate(e), source, e);
             }
             Responses.json(res, 201, result);
             return;
@@ -131,11 +131,7 @@ final class LocalPutService implements HttpService {
                     }
                 }));
             } catch (IOException | RuntimeException e) {
-                ProblemException problem = translate(e);
-                if (problem.problem().status() >= 500) {
-                    LOG.log(System.Logger.Level.ERROR, "local put of " + source.path() + " failed", e);
-                }
-                end = Map.of("problem", problem.problem());
+                end = Map.of("problem", logged(translate(e), source, e).problem());
             }
             line(out, end);
         }
@@ -304,6 +300,14 @@ final class LocalPutService implements HttpService {
             default -> new ProblemException(Problem.of(500, "internal", "Internal error",
                     "the cell failed to handle this request; its log has the details"));
         };
+    }
+
+    /** {@code problem}, after logging its cause when it is the cell's own failure (a 5xx). */
+    private static ProblemException logged(ProblemException problem, Source source, Exception cause) {
+        if (problem.problem().status() >= 500) {
+            LOG.log(System.Logger.Level.ERROR, "local put of " + source.path() + " failed", cause);
+        }
+        return problem;
     }
 
     private static ProblemException unreadable(Path path) {
