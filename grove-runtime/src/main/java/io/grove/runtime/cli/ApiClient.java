@@ -144,6 +144,7 @@ final class ApiClient {
                 } else if (event.has("read")) {
                     progress.reached(event.get("read").asLong());
                 } else if (event.has("result")) {
+                    progress.done();
                     return Optional.of(event.get("result"));
                 } else if (event.has("problem")) {
                     JsonNode p = event.get("problem");

@@ -36,6 +36,13 @@ final class Progress implements AutoCloseable {
         advance(bytes - done);
     }
 
+    /** Moves a shown bar to its end: the work is done, whatever the last step reported. */
+    void done() {
+        if (bar != null) {
+            bar.stepTo(Math.max(done, total));
+        }
+    }
+
     void advance(long bytes) {
         done += bytes;
         if (bar == null && terminal && System.nanoTime() - started > DELAY_NANOS) {
