@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -66,9 +65,8 @@ final class PutCommand implements Callable<Integer> {
         } else {
             long added = result.path("newBytes").asLong();
             if (Files.isDirectory(source)) {
-                JsonNode r = result;
-                System.out.println("stored " + r.path("files").asLong() + " files under " + target + " ("
-                        + Human.bytes(r.path("bytes").asLong()) + ", " + Human.bytes(r.path("newBytes").asLong()) + " new)");
+                System.out.println("stored " + result.path("files").asLong() + " files under " + target + " ("
+                        + Human.bytes(result.path("bytes").asLong()) + ", " + Human.bytes(added) + " new)");
             } else {
                 JsonNode v = result.path("version");
                 System.out.println("stored " + v.path("path").asText() + " (" + Human.bytes(v.path("size").asLong())

@@ -22,7 +22,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URLConnection;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.time.Clock;
 import java.util.List;
@@ -162,11 +161,11 @@ public final class FileService {
                     } catch (IllegalArgumentException e) {
                         throw new ArchiveException("archive entry '" + entry.name() + "': " + e.getMessage());
                     }
-                    CountingInputStream content = new CountingInputStream(entry.content());
-                    Ingest.Pending pending = ingest.start(content, packer, maxBytes - total);
+                    // Bounded by the bytes read, not by what the archive announced.
+                    Ingest.Pending pending = ingest.start(entry.content(), packer, maxBytes - total);
                     files++;
-                    total += content.count();
-                    groupBytes += content.count();
+                    total += pending.bytes();
+                    groupBytes += pending.bytes();
                     group.add(new ArchivedFile(path, entry.mtime(), mediaTypeOf(path), pending));
                     if (group.size() >= GROUP_FILES || groupBytes >= GROUP_BYTES) {
                         if (committing != null) {
@@ -195,42 +194,6 @@ public final class FileService {
             }
         }
         return new ArchiveResult(stored, entries.skipped());
-    }
-
-    /** Counts the bytes read through it: an archive's files are bounded by what was read, not what was announced. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
-        private long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // The archive's stream outlives one file; the entries close what they open.
-        }
     }
 
     /** Commits a full group on a thread of its own; the task closes the group's batch whatever happens. */

@@ -7,6 +7,7 @@ import io.grove.runtime.files.FolderEntries;
 import io.grove.runtime.ingest.ContentTooLargeException;
 import io.grove.runtime.json.Json;
 import io.grove.runtime.manifest.FilePaths;
+import io.grove.runtime.stats.CountingStreams;
 import io.grove.runtime.stats.TransferMeter;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -75,7 +76,10 @@ final class LocalPutService implements HttpService {
     }
 
     /** What to store and where. */
-    private record Source(Path path, boolean folder, String as) {
+    private record Source(Path path, BasicFileAttributes attributes, String as) {
+        boolean folder() {
+            return attributes.isDirectory();
+        }
     }
 
     /** A put that reports the bytes read so far. */
@@ -94,21 +98,15 @@ final class LocalPutService implements HttpService {
             total = entries.totalBytes();
             run = read -> putFolder(entries, source.as(), read);
         } else {
-            total = attributes(source.path()).size();
+            total = source.attributes().size();
             run = read -> putFile(source, read);
         }
-        long[] metered = {0};
-        Run counted = read -> run.run(bytes -> {
-            meter.ifPresent(m -> m.record(TransferMeter.Kind.UPLOADED, bytes - metered[0]));
-            metered[0] = bytes;
-            read.accept(bytes);
-        });
         boolean streamed = req.headers().acceptedTypes().stream()
                 .anyMatch(t -> t.mediaType().text().equals(NDJSON));
         if (!streamed) {
             Object result;
             try {
-                result = counted.run(read -> { });
+                result = run.run(read -> { });
             } catch (IOException | RuntimeException e) {
                 throw logged(translate(e), source, e);
             }
@@ -123,7 +121,7 @@ final class LocalPutService implements HttpService {
             long[] last = {System.nanoTime()};
             Map<String, Object> end;
             try {
-                end = Map.of("result", counted.run(read -> {
+                end = Map.of("result", run.run(read -> {
                     long now = System.nanoTime();
                     if (now - last[0] >= PROGRESS_NANOS) {
                         last[0] = now;
@@ -191,7 +189,7 @@ final class LocalPutService implements HttpService {
                 throw ProblemException.badRequest("invalid-path", "as: " + e.getMessage());
             }
         }
-        return new Source(path, attributes.isDirectory(), as);
+        return new Source(path, attributes, as);
     }
 
     private static BasicFileAttributes attributes(Path path) throws IOException {
@@ -215,7 +213,7 @@ final class LocalPutService implements HttpService {
     }
 
     private Object putFile(Source source, LongConsumer read) throws IOException {
-        long mtime = attributes(source.path()).lastModifiedTime().toMillis();
+        long mtime = source.attributes().lastModifiedTime().toMillis();
         try (InputStream in = Files.newInputStream(source.path(), LinkOption.NOFOLLOW_LINKS)) {
             FileService.Stored stored = files.put(source.as(), new Counted(read).stream(in),
                     new FileService.PutOptions(mtime, FileService.mediaTypeOf(source.as()), maxBody));
@@ -248,8 +246,11 @@ final class LocalPutService implements HttpService {
         }
     }
 
-    /** The bytes read so far from one or more streams, each step reported to {@code read}. */
-    private static final class Counted {
+    /**
+     * The bytes read so far from one or more streams, each step reported to {@code read}; they also count as uploaded
+     * on the cell's transfer meter, as the same bytes sent over HTTP would ({@link CountingStreams}).
+     */
+    private final class Counted {
         private final LongConsumer read;
         private long count;
 
@@ -257,7 +258,8 @@ final class LocalPutService implements HttpService {
             this.read = read;
         }
 
-        InputStream stream(InputStream in) {
+        InputStream stream(InputStream file) {
+            InputStream in = meter.map(m -> CountingStreams.in(file, m, TransferMeter.Kind.UPLOADED)).orElse(file);
             return new FilterInputStream(in) {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {

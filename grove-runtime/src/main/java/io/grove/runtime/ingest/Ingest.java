@@ -86,6 +86,7 @@ public final class Ingest {
         try {
             for (Optional<PlainChunk> next = chunks.next(); next.isPresent(); next = chunks.next()) {
                 PlainChunk plain = next.get();
+                pending.bytes += plain.length();
                 int bytes = Math.min(plain.length(), windowBytes);
                 inFlightBytes.acquire(bytes);
                 try {
@@ -127,6 +128,12 @@ public final class Ingest {
     /** Chunks being sealed and written. */
     public static final class Pending {
         private final List<Future<Destination.Placed>> futures = new ArrayList<>();
+        private long bytes;
+
+        /** Content bytes read (all of them once {@link #start} returned). */
+        public long bytes() {
+            return bytes;
+        }
 
         /** Waits for every chunk task to end, ignoring failures (the content is being abandoned). */
         public void settle() {
