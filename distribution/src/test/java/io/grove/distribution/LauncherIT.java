@@ -1,5 +1,6 @@
 package io.grove.distribution;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -190,6 +192,74 @@ class LauncherIT {
     }
 
     @Test
+    void readsTheVersionFromTheReleaseFileWithoutStartingJava() throws Exception {
+        // Its java would answer 17 to -version; only the release file says 25, and it is what the launcher reads.
+        Path jdk25 = fakeJdk("jdk-25", "17.0.15");
+        Files.writeString(jdk25.resolve("release"), "IMPLEMENTOR=\"Someone\"\nJAVA_VERSION=\"25.0.1\"\n");
+        fakeJdk("jdk-21", "21.0.5");
+
+        assertThat(launch(Map.of("GROVE_JDK_DIRS", jdks.toString()), "--version").stdout()).first().isEqualTo("jdk-25");
+    }
+
+    @Test
+    void recordsOneClientCommandOnJdk25ThenAssemblesAStartUpCacheAndUsesIt() throws Exception {
+        withAotTools();
+        Path java25 = fakeJdk("jdk-25", "25.0.1");
+        Map<String, String> env = Map.of("JAVA_HOME", java25.toString());
+        Path aot = home.resolve("var/aot");
+
+        Result first = launch(env, "ls");
+
+        String prefix = aot.toRealPath() + "/cli-";
+        String record = first.stdout().stream().filter(a -> a.startsWith("-XX:AOTConfiguration=")).findFirst().orElseThrow();
+        assertThat(record).matches(Pattern.quote("-XX:AOTConfiguration=" + prefix) + "\\d+\\.conf-\\d+");
+        assertThat(first.stdout()).containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput",
+                "-XX:AOTMode=record", record, "io.grove.runtime.cli.Main", "ls");
+        // The recording JVM writes its configuration at exit; the fake one does it here, under a PID that has ended.
+        Path conf = Path.of(record.substring("-XX:AOTConfiguration=".length()));
+        Files.writeString(conf, "configuration");
+
+        Result second = launch(env, "ls");
+
+        assertThat(second.stdout()).noneMatch(a -> a.startsWith("-XX:AOT"));
+        Path cache = Path.of(conf.toString().replaceFirst("\\.conf-\\d+$", ".aot"));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(Files.exists(cache) && Files.notExists(conf)) && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(Files.readString(cache).strip()).as("assembled in the background from the recorded configuration")
+                .isEqualTo("cache from " + conf);
+        try (var left = Files.list(aot)) {
+            assertThat(left).containsExactly(cache); // no configuration or temporary file stays
+        }
+
+        Result third = launch(env, "stats", "--json");
+
+        assertThat(third.stdout()).containsSubsequence("-Xlog:aot*=off,cds*=off", "-XX:AOTCache=" + cache,
+                "io.grove.runtime.cli.Main", "stats", "--json").noneMatch(a -> a.startsWith("-XX:AOTMode"));
+    }
+
+    @Test
+    void neverMakesAStartUpCacheForTheCellOrWhenTheUserChoseTheOptions() throws Exception {
+        withAotTools();
+        Path java25 = fakeJdk("jdk-25", "25.0.1");
+        Path java21 = fakeJdk("jdk-21", "21.0.5");
+        Map<String, String> on25 = Map.of("JAVA_HOME", java25.toString());
+
+        List<Result> none = List.of(
+                launch(on25, "serve"),
+                launch(on25, "--version"),
+                launch(on25, "--help"),
+                launch(on25),
+                launch(Map.of("JAVA_HOME", java25.toString(), "GROVE_AOT", "off"), "ls"),
+                launch(Map.of("JAVA_HOME", java25.toString(), "GROVE_JAVA_OPTS", "-Xmx512m"), "ls"),
+                launch(Map.of("JAVA_HOME", java21.toString()), "ls"));
+
+        assertThat(none).allSatisfy(r -> assertThat(r.stdout()).noneMatch(a -> a.startsWith("-XX:AOT")));
+        assertThat(launch(on25, "ls").stdout()).contains("-XX:AOTMode=record");
+    }
+
+    @Test
     void runsTheRealCliOnTheJdkRunningTheseTests() throws Exception {
         Result result = launch(BuiltDistribution.folder().resolve("bin/grove"),
                 Map.of("JAVA_HOME", System.getProperty("java.home")), "--version");
@@ -198,7 +268,58 @@ class LauncherIT {
         assertThat(result.stdout()).containsExactly("grove " + BuiltDistribution.version());
     }
 
+    @Test
+    void theRealCliRecordsAssemblesAndUsesAStartUpCacheWithoutChangingItsOutput() throws Exception {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25");
+        Path grove = BuiltDistribution.unpack(tmp.resolve("real")).resolve("bin/grove");
+        Path aot = grove.resolveSibling("../var/aot").normalize();
+        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", System.getenv("PATH"));
+        String[] noCell = {"ls", "--url", "http://127.0.0.1:1"};
+        Result plain = launch(grove, Map.of("JAVA_HOME", System.getProperty("java.home"), "GROVE_AOT", "off"), noCell);
+        assertThat(plain.code()).isEqualTo(1);
+        assertThat(plain.stderr()).hasSize(1);
+
+        assertThat(launch(grove, env, noCell)).as("the recording run").isEqualTo(plain);
+        try (var files = Files.list(aot)) {
+            assertThat(files.map(f -> f.getFileName().toString())).singleElement().asString().matches("cli-\\d+\\.conf-\\d+");
+        }
+        assertThat(launch(grove, env, noCell)).as("the run that starts assembling").isEqualTo(plain);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        List<String> names = List.of();
+        while (System.nanoTime() < until) {
+            try (var files = Files.list(aot)) {
+                names = files.map(f -> f.getFileName().toString()).toList();
+            }
+            if (names.size() == 1 && names.get(0).endsWith(".aot")) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(names).singleElement().asString().matches("cli-\\d+\\.aot");
+
+        Path log = tmp.resolve("aot.log");
+        Map<String, String> logged = new HashMap<>(env);
+        logged.put("JAVA_TOOL_OPTIONS", "-Xlog:aot:file=" + log);
+        Result cached = launch(grove, logged, noCell);
+
+        assertThat(cached.code()).isEqualTo(plain.code());
+        assertThat(cached.stdout()).isEqualTo(plain.stdout());
+        assertThat(cached.stderr()).last().isEqualTo(plain.stderr().get(0));
+        assertThat(Files.readString(log)).contains("Using AOT-linked classes: true");
+
+        // A damaged cache is ignored, quietly.
+        Files.write(aot.resolve(names.get(0)), new byte[4096]);
+        assertThat(launch(grove, env, noCell)).isEqualTo(plain);
+    }
+
     private record Result(int code, List<String> stdout, List<String> stderr) {
+    }
+
+    /** The tools the start-up cache needs besides those of the Java selection; without them it is skipped. */
+    private void withAotTools() throws IOException {
+        for (String tool : List.of("mkdir", "cksum", "cat", "ls", "rm", "mv")) {
+            Files.createSymbolicLink(tools.resolve(tool), systemTool(tool));
+        }
     }
 
     private Result launch(Map<String, String> environment, String... args) throws Exception {
@@ -243,6 +364,18 @@ class LauncherIT {
                 if [ "$1" = "-version" ]; then
                     echo 'openjdk version "%s" 2025-01-21' >&2
                     echo 'OpenJDK Runtime Environment (build %s)' >&2
+                    exit 0
+                fi
+                create='' cache='' conf=''
+                for arg in "$@"; do
+                    case $arg in
+                        -XX:AOTMode=create) create=yes ;;
+                        -XX:AOTCache=*) cache=${arg#-XX:AOTCache=} ;;
+                        -XX:AOTConfiguration=*) conf=${arg#-XX:AOTConfiguration=} ;;
+                    esac
+                done
+                if [ -n "$create" ]; then
+                    echo "cache from $conf" > "$cache"
                     exit 0
                 fi
                 printf '%%s\\n' '%s' "$@"
