@@ -1,6 +1,7 @@
 package io.grove.runtime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.grove.runtime.files.FolderEntries;
 import io.grove.runtime.manifest.FilePaths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,14 +9,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code grove put FILE|DIR [--as PATH] [--upload]}: stores a file, or a folder's files recursively. When the cell
@@ -80,16 +80,15 @@ final class PutCommand implements Callable<Integer> {
     /** Sends the file or the folder's files to the cell over HTTP. */
     private JsonNode send(ApiClient client, String target) throws IOException {
         if (Files.isDirectory(source)) {
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(source)) {
-                files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+            FolderEntries files;
+            try {
+                // The cell applies its own file limit; this pass counts the bytes and finds unreadable files first.
+                files = FolderEntries.walk(source, Integer.MAX_VALUE);
+            } catch (AccessDeniedException e) {
+                throw new CliException("cannot read " + e.getFile() + ": permission denied");
             }
-            long total = 0;
-            for (Path f : files) {
-                total += Files.size(f);
-            }
-            try (Progress progress = new Progress("put " + target, total)) {
-                return putFolder(client, source, files, target, progress);
+            try (Progress progress = new Progress("put " + target, files.totalBytes())) {
+                return putFolder(client, files, target, progress);
             }
         }
         try (Progress progress = new Progress("put " + target, Files.size(source))) {
@@ -102,9 +101,9 @@ final class PutCommand implements Callable<Integer> {
      * commits its files in a few durable groups, which is far faster for many small files than a request per file.
      * A failure to read a file fails the request, and the cell keeps nothing of the group it was in.
      */
-    private static JsonNode putFolder(ApiClient client, Path folder, List<Path> files, String target, Progress progress) {
+    private static JsonNode putFolder(ApiClient client, FolderEntries files, String target, Progress progress) {
         return client.upload("POST", "/api/v1/archive?prefix=" + ApiClient.query(target),
-                Map.of("Content-Type", "application/x-tar"), -1, () -> new TarStream(folder, files, progress::track));
+                Map.of("Content-Type", "application/x-tar"), -1, () -> new TarStream(files, progress::track));
     }
 
     private static JsonNode put(ApiClient client, Path file, String path, Progress progress) {

@@ -19,7 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -151,6 +153,10 @@ class PutFolderPackTest {
         Path folder = write(tmp.resolve("folder"), files);
         // A link: the cell's own walk counts it as skipped; the CLI's tar stream leaves it out altogether.
         Files.createSymbolicLink(folder.resolve("link"), folder.resolve("one.txt"));
+        // A file named like a folder plus a suffix: a sort of whole paths would put it before the folder's files
+        // ('.' < '/'), the walk of both paths puts it after them.
+        Files.write(folder.resolve("d1.bin"), new byte[] {'y'});
+        files.put("d1.bin", new byte[] {'y'});
         String dir = tmp.resolve("cell").toString();
 
         JsonNode local = Json.mapper().readTree(cli("put", folder.toString(), "--as", "local", "--dir", dir, "--json"));
@@ -163,6 +169,13 @@ class PutFolderPackTest {
         assertThat(sent.path("files").asInt()).isEqualTo(files.size());
         assertAllReadBack("local", files);
         assertAllReadBack("sent", files);
+        // One walk for both: the same files in the same order (so the same groups and packs).
+        List<String> localOrder = new ArrayList<>();
+        local.path("versions").forEach(v -> localOrder.add(v.path("path").asText().substring("local/".length())));
+        List<String> sentOrder = new ArrayList<>();
+        sent.path("versions").forEach(v -> sentOrder.add(v.path("path").asText().substring("sent/".length())));
+        assertThat(sentOrder).isEqualTo(localOrder);
+        assertThat(localOrder.indexOf("d1.bin")).isGreaterThan(localOrder.indexOf("d1/f291.bin"));
         // One file, read by the cell too.
         JsonNode single = Json.mapper().readTree(cli("put", folder.resolve("one.txt").toString(), "--as", "single.txt",
                 "--dir", dir, "--json"));
