@@ -169,6 +169,11 @@ class StorageIT extends InstalledDistributionTest {
         try (Stream<Path> files = Files.walk(cellDir.resolve("chunks"))) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".tmp"));
         }
+        try (Stream<Path> natives = Files.list(cellDir.resolve("tmp"))) {
+            assertThat(natives.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".so")))
+                    .as("SQLite's native library in the cell's folder: the running cell's copy, not one per kill")
+                    .hasSize(1);
+        }
         GroveProcesses.Exit verify = grove.run("verify", "--dir", cellDir.toString());
         assertThat(verify.code()).as(verify.stdout() + verify.stderr()).isZero();
         System.out.println(acknowledged.size() + " acknowledged versions survived " + killPoints + " kill -9 points");

@@ -38,6 +38,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens (creating if needed) and migrates the database at {@code file}. */
     public static Database open(Path file) {
+        SqliteNative.extractInto(file.toAbsolutePath().getParent().resolve("tmp"));
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
