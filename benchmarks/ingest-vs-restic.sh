@@ -25,6 +25,7 @@ if [ -z "$dist" ]; then
     dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
 fi
 GROVE="$PWD/$dist/bin/grove"
+prime_cli_cache "$GROVE"
 
 mkdir -p "$WORK"
 if [ ! -f "$WORK/data/big.bin" ] && [ -n "${BENCH_DATA:-}" ]; then

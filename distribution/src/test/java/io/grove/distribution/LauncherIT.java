@@ -193,133 +193,204 @@ class LauncherIT {
 
     @Test
     void readsTheVersionFromTheReleaseFileWithoutStartingJava() throws Exception {
+        withTools("uname");
         // Its java would answer 17 to -version; only the release file says 25, and it is what the launcher reads.
         Path jdk25 = fakeJdk("jdk-25", "17.0.15");
-        Files.writeString(jdk25.resolve("release"), "IMPLEMENTOR=\"Someone\"\nJAVA_VERSION=\"25.0.1\"\n");
+        release(jdk25, "25.0.1", MACHINE, "Hotspot");
         fakeJdk("jdk-21", "21.0.5");
 
         assertThat(launch(Map.of("GROVE_JDK_DIRS", jdks.toString()), "--version").stdout()).first().isEqualTo("jdk-25");
     }
 
     @Test
-    void recordsOneClientCommandOnJdk25ThenAssemblesAStartUpCacheAndUsesIt() throws Exception {
-        withAotTools();
-        Path java25 = fakeJdk("jdk-25", "25.0.1");
-        Map<String, String> env = Map.of("JAVA_HOME", java25.toString());
+    void skipsAJdkBuiltForAnotherArchitectureWithoutStartingIt() throws Exception {
+        withTools("uname");
+        Path other = fakeJdk("jdk-26-other", "26");
+        release(other, "26", "x86_64".equals(MACHINE) ? "aarch64" : "x86_64", "Hotspot");
+        fakeJdk("jdk-21", "21.0.5");
+
+        assertThat(launch(Map.of("GROVE_JDK_DIRS", jdks.toString()), "--version").stdout()).first().isEqualTo("jdk-21");
+    }
+
+    @Test
+    void trainsAStartUpCacheInTheBackgroundOnAReadOnlyCommandThenStartsEveryClientCommandFromIt() throws Exception {
+        withTools(AOT_TOOLS);
+        Map<String, String> env = Map.of("JAVA_HOME", hotspot25().toString());
         Path aot = home.resolve("var/aot");
 
         Result first = launch(env, "ls");
 
-        String prefix = aot.toRealPath() + "/cli-";
-        String record = first.stdout().stream().filter(a -> a.startsWith("-XX:AOTConfiguration=")).findFirst().orElseThrow();
-        assertThat(record).matches(Pattern.quote("-XX:AOTConfiguration=" + prefix) + "\\d+\\.conf-\\d+");
-        assertThat(first.stdout()).containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput",
-                "-XX:AOTMode=record", record, "io.grove.runtime.cli.Main", "ls");
-        // The recording JVM writes its configuration at exit; the fake one does it here, under a PID that has ended.
-        Path conf = Path.of(record.substring("-XX:AOTConfiguration=".length()));
-        Files.writeString(conf, "configuration");
+        assertThat(first.stdout()).as("the command itself runs as usual").noneMatch(a -> a.startsWith("-XX:AOT"))
+                .contains("-cp", home.toRealPath() + "/lib/*");
+        Path cache = awaitCache(aot);
+        assertThat(Files.readString(cache).strip()).as("the training run: the same command, with AOTCacheOutput")
+                .startsWith("trained on").endsWith(" io.grove.runtime.cli.Main ls");
 
-        Result second = launch(env, "ls");
+        Result put = launch(env, "put", "folder");
+        Result required = launch(Map.of("JAVA_HOME", env.get("JAVA_HOME"), "GROVE_AOT", "require"), "stats");
 
-        assertThat(second.stdout()).noneMatch(a -> a.startsWith("-XX:AOT"));
-        Path cache = Path.of(conf.toString().replaceFirst("\\.conf-\\d+$", ".aot"));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!(Files.exists(cache) && Files.notExists(conf)) && System.nanoTime() < until) {
-            Thread.sleep(50);
-        }
-        assertThat(Files.readString(cache).strip()).as("assembled in the background from the recorded configuration")
-                .isEqualTo("cache from " + conf);
-        try (var left = Files.list(aot)) {
-            assertThat(left).containsExactly(cache); // no configuration or temporary file stays
-        }
-
-        Result third = launch(env, "stats", "--json");
-
-        assertThat(third.stdout()).containsSubsequence("-Xlog:aot*=off,cds*=off", "-XX:AOTCache=" + cache,
-                "io.grove.runtime.cli.Main", "stats", "--json").noneMatch(a -> a.startsWith("-XX:AOTMode"));
+        String libs = home.toRealPath() + "/lib/";
+        assertThat(put.stdout()).containsSubsequence("-Xlog:aot*=off,cds*=off", "-XX:AOTMode=auto", "-XX:AOTCache=" + cache,
+                "-cp", libs + "a.jar:" + libs + "some.jar", "io.grove.runtime.cli.Main", "put", "folder");
+        assertThat(required.stdout()).contains("-XX:AOTMode=on", "-XX:AOTCache=" + cache);
     }
 
     @Test
-    void neverMakesAStartUpCacheForTheCellOrWhenTheUserChoseTheOptions() throws Exception {
-        withAotTools();
-        Path java25 = fakeJdk("jdk-25", "25.0.1");
+    void neverTrainsForTheCellOtherCommandsOptionsOfTheUsersOrOtherJvms() throws Exception {
+        withTools(AOT_TOOLS);
+        Path java25 = hotspot25();
+        Path openj9 = fakeJdk("jdk-25-openj9", "25.0.1");
+        release(openj9, "25.0.1", MACHINE, "Openj9");
         Path java21 = fakeJdk("jdk-21", "21.0.5");
         Map<String, String> on25 = Map.of("JAVA_HOME", java25.toString());
+        Path aot = home.resolve("var/aot");
 
-        List<Result> none = List.of(
+        for (Result r : List.of(
                 launch(on25, "serve"),
+                launch(on25, "put", "folder"),
+                launch(on25, "init"),
                 launch(on25, "--version"),
-                launch(on25, "--help"),
                 launch(on25),
                 launch(Map.of("JAVA_HOME", java25.toString(), "GROVE_AOT", "off"), "ls"),
                 launch(Map.of("JAVA_HOME", java25.toString(), "GROVE_JAVA_OPTS", "-Xmx512m"), "ls"),
-                launch(Map.of("JAVA_HOME", java21.toString()), "ls"));
-
-        assertThat(none).allSatisfy(r -> assertThat(r.stdout()).noneMatch(a -> a.startsWith("-XX:AOT")));
-        assertThat(launch(on25, "ls").stdout()).contains("-XX:AOTMode=record");
-    }
-
-    @Test
-    void runsTheRealCliOnTheJdkRunningTheseTests() throws Exception {
-        Result result = launch(BuiltDistribution.folder().resolve("bin/grove"),
-                Map.of("JAVA_HOME", System.getProperty("java.home")), "--version");
-
-        assertThat(result.code()).as(String.join("\n", result.stderr())).isZero();
-        assertThat(result.stdout()).containsExactly("grove " + BuiltDistribution.version());
-    }
-
-    @Test
-    void theRealCliRecordsAssemblesAndUsesAStartUpCacheWithoutChangingItsOutput() throws Exception {
-        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25");
-        Path grove = BuiltDistribution.unpack(tmp.resolve("real")).resolve("bin/grove");
-        Path aot = grove.resolveSibling("../var/aot").normalize();
-        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", System.getenv("PATH"));
-        String[] noCell = {"ls", "--url", "http://127.0.0.1:1"};
-        Result plain = launch(grove, Map.of("JAVA_HOME", System.getProperty("java.home"), "GROVE_AOT", "off"), noCell);
-        assertThat(plain.code()).isEqualTo(1);
-        assertThat(plain.stderr()).hasSize(1);
-
-        assertThat(launch(grove, env, noCell)).as("the recording run").isEqualTo(plain);
-        try (var files = Files.list(aot)) {
-            assertThat(files.map(f -> f.getFileName().toString())).singleElement().asString().matches("cli-\\d+\\.conf-\\d+");
+                launch(Map.of("JAVA_HOME", java25.toString(), "JAVA_TOOL_OPTIONS", "-Xshare:off"), "ls"),
+                launch(Map.of("JAVA_HOME", java25.toString(), "JDK_JAVA_OPTIONS", "-Xmx1g"), "ls"),
+                launch(Map.of("JAVA_HOME", openj9.toString()), "ls"),
+                launch(Map.of("JAVA_HOME", java21.toString()), "ls"))) {
+            assertThat(r.stdout()).noneMatch(a -> a.startsWith("-XX:AOT"));
         }
-        assertThat(launch(grove, env, noCell)).as("the run that starts assembling").isEqualTo(plain);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        // A training takes its lock before the command runs, so none was started.
+        assertThat(names(aot)).isEmpty();
+        launch(on25, "status");
+        assertThat(names(aot)).singleElement().asString().endsWith(".lock");
+        awaitCache(aot);
+    }
+
+    @Test
+    void aTrainingRunThatFailsLeavesNoCacheAndIsNotRetriedAtOnce() throws Exception {
+        withTools(AOT_TOOLS);
+        Map<String, String> env = Map.of("JAVA_HOME", hotspot25().toString(), "FAKE_TRAINING_FAILS", "yes");
+        Path aot = home.resolve("var/aot");
+
+        launch(env, "ls");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         List<String> names = List.of();
         while (System.nanoTime() < until) {
-            try (var files = Files.list(aot)) {
-                names = files.map(f -> f.getFileName().toString()).toList();
+            names = names(aot);
+            if (names.size() == 1 && names.get(0).endsWith(".failed")) {
+                break;
             }
-            if (names.size() == 1 && names.get(0).endsWith(".aot")) {
+            Thread.sleep(50);
+        }
+        assertThat(names).singleElement().asString().matches("cli-\\d+\\.failed");
+
+        launch(env, "ls");
+
+        assertThat(names(aot)).containsExactlyElementsOf(names);
+    }
+
+    @Test
+    void theRealCliTrainsAndUsesAStartUpCacheWithoutChangingItsOutput() throws Exception {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25");
+        Path dist = BuiltDistribution.unpack(tmp.resolve("real"));
+        Path grove = dist.resolve("bin/grove");
+        Path aot = dist.resolve("var/aot");
+        String jdk = System.getProperty("java.home");
+        Map<String, String> env = Map.of("JAVA_HOME", jdk, "PATH", System.getenv("PATH"));
+        Path cell = tmp.resolve("cell");
+        ProcessBuilder cellProcess = new ProcessBuilder(grove.toString(), "serve", "--dir", cell.toString(), "--port", "0",
+                "--peer-port", "0", "--set", "peer.bind=127.0.0.1", "--set", "transports.lan.enabled=false")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("serve.log").toFile());
+        cellProcess.environment().put("JAVA_HOME", jdk);
+        Process serve = cellProcess.start();
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (Files.notExists(cell.resolve("serve.json")) && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(cell.resolve("serve.json")).as(Files.readString(tmp.resolve("serve.log"))).exists();
+            String[] stats = {"stats", "--dir", cell.toString()};
+            Result plain = launch(grove, Map.of("JAVA_HOME", jdk, "PATH", System.getenv("PATH"), "GROVE_AOT", "off"), stats);
+            assertThat(plain.code()).as(String.join("\n", plain.stderr())).isZero();
+
+            assertThat(launch(grove, env, stats)).as("the run that starts the training").isEqualTo(plain);
+            Path cache = awaitCache(aot);
+
+            Map<String, String> required = new HashMap<>(env);
+            required.put("GROVE_AOT", "require");
+            assertThat(launch(grove, required, stats)).as("a run that fails unless the cache fits").isEqualTo(plain);
+            // A damaged cache is ignored, quietly (and refused when required).
+            Files.write(cache, new byte[4096]);
+            assertThat(launch(grove, env, stats)).isEqualTo(plain);
+            assertThat(launch(grove, required, stats).code()).isNotZero();
+        } finally {
+            serve.destroy();
+            if (!serve.waitFor(30, TimeUnit.SECONDS)) {
+                serve.destroyForcibly();
+            }
+        }
+    }
+
+    /** The tools the start-up cache needs besides those of the Java selection; without them it is skipped. */
+    private static final String[] AOT_TOOLS = {"mkdir", "cksum", "cat", "ls", "rm", "mv", "find", "uname", "sleep"};
+    /** This machine's architecture as `uname -m` names it. */
+    private static final String MACHINE = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> "x86_64";
+        case "aarch64", "arm64" -> "aarch64";
+        default -> System.getProperty("os.arch");
+    };
+
+    private void withTools(String... names) throws IOException {
+        for (String tool : names) {
+            Files.createSymbolicLink(tools.resolve(tool), systemTool(tool));
+        }
+    }
+
+    /** A fake HotSpot JDK 25 for this machine, with the release file the start-up cache looks for. */
+    private Path hotspot25() throws IOException {
+        Files.writeString(home.resolve("lib/a.jar"), "");
+        Path jdk = fakeJdk("jdk-25", "25.0.1");
+        release(jdk, "25.0.1", MACHINE, "Hotspot");
+        return jdk;
+    }
+
+    private static void release(Path jdk, String version, String arch, String variant) throws IOException {
+        Files.writeString(jdk.resolve("release"), """
+                IMPLEMENTOR="Someone"
+                JAVA_VERSION="%s"
+                OS_ARCH="%s"
+                JVM_VARIANT="%s"
+                """.formatted(version, arch, variant));
+    }
+
+    /** The names of the files in {@code dir}, none if it does not exist. */
+    private static List<String> names(Path dir) throws IOException {
+        if (Files.notExists(dir)) {
+            return List.of();
+        }
+        try (var list = Files.list(dir)) {
+            return list.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Waits for the one cache a training makes in {@code aot}, with nothing else left there. */
+    private static Path awaitCache(Path aot) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        List<Path> files = List.of();
+        while (System.nanoTime() < until) {
+            try (var list = Files.list(aot)) {
+                files = list.toList();
+            }
+            if (files.size() == 1 && files.get(0).getFileName().toString().endsWith(".aot")) {
                 break;
             }
             Thread.sleep(100);
         }
-        assertThat(names).singleElement().asString().matches("cli-\\d+\\.aot");
-
-        Path log = tmp.resolve("aot.log");
-        Map<String, String> logged = new HashMap<>(env);
-        logged.put("JAVA_TOOL_OPTIONS", "-Xlog:aot:file=" + log);
-        Result cached = launch(grove, logged, noCell);
-
-        assertThat(cached.code()).isEqualTo(plain.code());
-        assertThat(cached.stdout()).isEqualTo(plain.stdout());
-        assertThat(cached.stderr()).last().isEqualTo(plain.stderr().get(0));
-        assertThat(Files.readString(log)).contains("Using AOT-linked classes: true");
-
-        // A damaged cache is ignored, quietly.
-        Files.write(aot.resolve(names.get(0)), new byte[4096]);
-        assertThat(launch(grove, env, noCell)).isEqualTo(plain);
+        assertThat(files).singleElement().satisfies(f -> assertThat(f.getFileName().toString()).matches("cli-\\d+\\.aot"));
+        return files.get(0).toRealPath();
     }
 
     private record Result(int code, List<String> stdout, List<String> stderr) {
-    }
-
-    /** The tools the start-up cache needs besides those of the Java selection; without them it is skipped. */
-    private void withAotTools() throws IOException {
-        for (String tool : List.of("mkdir", "cksum", "cat", "ls", "rm", "mv")) {
-            Files.createSymbolicLink(tools.resolve(tool), systemTool(tool));
-        }
     }
 
     private Result launch(Map<String, String> environment, String... args) throws Exception {
@@ -366,18 +437,14 @@ class LauncherIT {
                     echo 'OpenJDK Runtime Environment (build %s)' >&2
                     exit 0
                 fi
-                create='' cache='' conf=''
                 for arg in "$@"; do
                     case $arg in
-                        -XX:AOTMode=create) create=yes ;;
-                        -XX:AOTCache=*) cache=${arg#-XX:AOTCache=} ;;
-                        -XX:AOTConfiguration=*) conf=${arg#-XX:AOTConfiguration=} ;;
+                        -XX:AOTCacheOutput=*)
+                            [ -z "${FAKE_TRAINING_FAILS:-}" ] || exit 1
+                            echo "trained on $*" > "${arg#-XX:AOTCacheOutput=}"
+                            exit 0 ;;
                     esac
                 done
-                if [ -n "$create" ]; then
-                    echo "cache from $conf" > "$cache"
-                    exit 0
-                fi
                 printf '%%s\\n' '%s' "$@"
                 """.formatted(version, version, name));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
