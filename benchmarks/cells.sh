@@ -13,8 +13,7 @@ use_distribution() { # GROVE_DIST (an unpacked distribution, e.g. an older build
         dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
     fi
     case $dist in /*) GROVE="$dist/bin/grove" ;; *) GROVE="$PWD/$dist/bin/grove" ;; esac
-    prime_cli_cache "$GROVE"
-}
+    }
 
 random_file() { # random_file PATH SIZE: made once, kept while its size matches
     if [ ! -f "$1" ] || [ "$(stat -c %s "$1")" != "$2" ]; then
@@ -43,6 +42,7 @@ serve() { # serve DIR LABEL [--set key=value ...]: a fresh cell, returns once it
         --set routes.probe-interval=5s "$@" > "$dir.log" 2>&1 &
     PIDS+=($!)
     for _ in $(seq 600); do [ -f "$dir/serve.json" ] && break; sleep 0.1; done
+    prime_cli_cache "$GROVE" "$dir"
 }
 
 pid_of() { json 'd["pid"]' < "$1/serve.json"; }

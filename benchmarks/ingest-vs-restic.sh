@@ -25,7 +25,6 @@ if [ -z "$dist" ]; then
     dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
 fi
 GROVE="$PWD/$dist/bin/grove"
-prime_cli_cache "$GROVE"
 
 mkdir -p "$WORK"
 if [ ! -f "$WORK/data/big.bin" ] && [ -n "${BENCH_DATA:-}" ]; then
@@ -58,6 +57,7 @@ grove_round() {
         > "$WORK/grove-serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 600); do [ -f "$cell/serve.json" ] && break; sleep 0.1; done
+    prime_cli_cache "$GROVE" "$cell"
     sleep 2  # let the crypto warm-up finish, as it would on a cell that has been running
     sync
     t0=$(now); "$GROVE" put "$WORK/data/big.bin" --dir "$cell" > /dev/null; t1=$(now)

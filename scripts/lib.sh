@@ -76,18 +76,20 @@ ensure_iproute2() {
     fi
 }
 
-# prime_cli_cache GROVE: makes the CLI's start-up cache (docs/distribution.md "Start-up cache") of the distribution
-# whose bin/grove is GROVE, as a user's first two commands do, so that timed commands run as they usually do.
+# prime_cli_cache GROVE CELLDIR: makes sure the CLI of the distribution whose bin/grove is GROVE has its start-up cache
+# (docs/distribution.md "Start-up cache"), as it has after a user's first `grove stats`, so that timed commands run as
+# they usually do: runs `grove stats` against the serving cell in CELLDIR and waits for the background training.
 prime_cli_cache() {
     local aot
     aot="$(dirname "$1")/../var/aot"
-    "$1" ls --url http://127.0.0.1:9 > /dev/null 2>&1 || true # records, if there is no cache yet
-    "$1" ls --url http://127.0.0.1:9 > /dev/null 2>&1 || true # assembles it in the background
-    for _ in $(seq 300); do
-        if ls "$aot"/cli-*.aot > /dev/null 2>&1 && ! ls "$aot"/cli-*.conf-* > /dev/null 2>&1; then
+    "$1" stats --dir "$2" > /dev/null 2>&1 || true
+    [ -z "${GROVE_JAVA_OPTS+set}" ] && [ "${GROVE_AOT:-on}" != off ] || return 0 # no cache with those
+    for _ in $(seq 600); do
+        if ls "$aot"/cli-*.aot > /dev/null 2>&1 && ! ls -d "$aot"/cli-*.lock > /dev/null 2>&1; then
             return 0
         fi
+        ls "$aot"/cli-*.failed > /dev/null 2>&1 && break
         sleep 0.1
     done
-    log "no CLI start-up cache in $aot (a JDK older than 25, or GROVE_AOT=off): commands start without it"
+    log "no CLI start-up cache in $aot (a JDK older than 25, GROVE_AOT=off, or a failed training): commands start without it"
 }
