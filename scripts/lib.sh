@@ -83,13 +83,11 @@ prime_cli_cache() {
     local aot
     aot="$(dirname "$1")/../var/aot"
     "$1" stats --dir "$2" > /dev/null 2>&1 || true
-    [ -z "${GROVE_JAVA_OPTS+set}" ] && [ "${GROVE_AOT:-on}" != off ] || return 0 # no cache with those
+    # The launcher takes the training's lock before the command runs: no lock now, no training coming.
+    ls -d "$aot"/cli-*.lock > /dev/null 2>&1 || return 0
     for _ in $(seq 600); do
-        if ls "$aot"/cli-*.aot > /dev/null 2>&1 && ! ls -d "$aot"/cli-*.lock > /dev/null 2>&1; then
-            return 0
-        fi
-        ls "$aot"/cli-*.failed > /dev/null 2>&1 && break
+        ls -d "$aot"/cli-*.lock > /dev/null 2>&1 || return 0
         sleep 0.1
     done
-    log "no CLI start-up cache in $aot (a JDK older than 25, GROVE_AOT=off, or a failed training): commands start without it"
+    log "the CLI's start-up cache training in $aot did not end within a minute"
 }

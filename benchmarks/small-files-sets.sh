@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Sets of 10,000 small files put one after another into one fresh cell from the distribution: how the time per set
+# falls as the JVM compiles the per-file path, and where the cell's CPU goes per set (thread groups, from
+# /proc/PID/task/*/stat; the archive-commit threads end with each put and show as "other").
+#
+#   benchmarks/small-files-sets.sh [SETS]      (default 4; BENCH_DATA: the data set of ingest-vs-restic.sh)
+#
+# The first set is small/ of that data set; further sets (small2, small3, …: other random files of the same sizes)
+# are generated next to it once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+. benchmarks/cells.sh
+use_distribution
+DATA=${BENCH_DATA:-/tmp/grove-bench/data}
+W=${BENCH_DIR:-/tmp/grove-small-sets}
+SETS=${1:-4}
+[ -d "$DATA/small" ] || { echo "no $DATA/small: run benchmarks/ingest-vs-restic.sh once to make the data set" >&2; exit 1; }
+for n in $(seq 2 "$SETS"); do
+    [ -d "$DATA/small$n" ] || python3 - "$DATA/small$n" "$n" <<'PY'
+import os, random, sys
+root, seed = sys.argv[1], int(sys.argv[2]) * 10000
+rng = random.Random(seed)
+for d in range(100):
+    os.makedirs(f"{root}/d{d:03}", exist_ok=True)
+    for f in range(100):
+        with open(f"{root}/d{d:03}/f{f:03}.bin", "wb") as out:
+            out.write(os.urandom(rng.randint(1024, 24 * 1024)))
+PY
+done
+mkdir -p "$W"
+serve "$W/cell" cell
+pid=$(pid_of "$W/cell")
+sleep 2; sync
+threads() { # thread group and CPU ticks, one line per group
+    for t in /proc/"$pid"/task/*; do
+        n=$(cat "$t/comm" 2>/dev/null) || continue
+        c=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || continue
+        echo "$(echo "$n" | sed 's/[0-9-]*$//; s/ /_/g') $c"
+    done | awk '{a[$1] += $2} END {for (k in a) print k, a[k]}' | sort
+}
+total() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+echo "| set | grove put (s) | cell CPU (s) | of which (s) |"
+echo "|---|---|---|---|"
+for n in $(seq "$SETS"); do
+    set_dir=small; [ "$n" = 1 ] || set_dir=small$n
+    threads > "$W/before"; c0=$(total); t0=$(now)
+    "$GROVE" put "$DATA/$set_dir" --dir "$W/cell" --as "$set_dir" > /dev/null
+    t1=$(now); c1=$(total); threads > "$W/after"
+    parts=$(join -a2 -e0 -o 0,1.2,2.2 "$W/before" "$W/after" \
+        | awk -v all=$((c1 - c0)) '{d = $3 - $2; s += d; if (d >= 10) printf "%s %.1f, ", $1, d / 100}
+              END {printf "other %.1f", (all - s) / 100}')
+    echo "| $n | $(elapsed "$t0" "$t1") | $(python3 -c "print(($c1 - $c0) / 100)") | $parts |"
+done
