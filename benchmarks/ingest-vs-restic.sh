@@ -32,18 +32,8 @@ if [ ! -f "$WORK/data/big.bin" ] && [ -n "${BENCH_DATA:-}" ]; then
 fi
 if [ ! -f "$WORK/data/big.bin" ]; then
     log "generating the data set in $WORK/data"
-    mkdir -p "$WORK/data/small"
     head -c $((1 << 30)) /dev/urandom > "$WORK/data/big.bin"
-    python3 - "$WORK/data/small" <<'PY'
-import os, random, sys
-root = sys.argv[1]
-rng = random.Random(10000)
-for d in range(100):
-    os.makedirs(f"{root}/d{d:03}", exist_ok=True)
-    for f in range(100):
-        with open(f"{root}/d{d:03}/f{f:03}.bin", "wb") as out:
-            out.write(os.urandom(rng.randint(1024, 24 * 1024)))
-PY
+    small_files "$WORK/data/small" 10000
 fi
 sync
 

@@ -17,16 +17,7 @@ W=${BENCH_DIR:-/tmp/grove-small-sets}
 SETS=${1:-4}
 [ -d "$DATA/small" ] || { echo "no $DATA/small: run benchmarks/ingest-vs-restic.sh once to make the data set" >&2; exit 1; }
 for n in $(seq 2 "$SETS"); do
-    [ -d "$DATA/small$n" ] || python3 - "$DATA/small$n" "$n" <<'PY'
-import os, random, sys
-root, seed = sys.argv[1], int(sys.argv[2]) * 10000
-rng = random.Random(seed)
-for d in range(100):
-    os.makedirs(f"{root}/d{d:03}", exist_ok=True)
-    for f in range(100):
-        with open(f"{root}/d{d:03}/f{f:03}.bin", "wb") as out:
-            out.write(os.urandom(rng.randint(1024, 24 * 1024)))
-PY
+    [ -d "$DATA/small$n" ] || small_files "$DATA/small$n" $((n * 10000))
 done
 mkdir -p "$W"
 serve "$W/cell" cell

@@ -91,3 +91,17 @@ prime_cli_cache() {
     done
     log "the CLI's start-up cache training in $aot did not end within a minute"
 }
+
+# small_files FOLDER SEED: the benchmarks' set of 10,000 small files (1 to 24 KiB of random bytes, sizes drawn from
+# SEED) in 100 folders of 100.
+small_files() {
+    python3 - "$1" "$2" <<'PY'
+import os, random, sys
+root, rng = sys.argv[1], random.Random(int(sys.argv[2]))
+for d in range(100):
+    os.makedirs(f"{root}/d{d:03}", exist_ok=True)
+    for f in range(100):
+        with open(f"{root}/d{d:03}/f{f:03}.bin", "wb") as out:
+            out.write(os.urandom(rng.randint(1024, 24 * 1024)))
+PY
+}
