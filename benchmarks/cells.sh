@@ -46,3 +46,22 @@ serve() { # serve DIR LABEL [--set key=value ...]: a fresh cell, returns once it
 }
 
 pid_of() { json 'd["pid"]' < "$1/serve.json"; }
+
+process_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # process_cpu PID: user + system ticks so far
+
+thread_cpu() { # thread_cpu PID: "thread-group total-ticks system-ticks" per line (a thread's trailing number dropped)
+    local t s name rest
+    for t in /proc/"$1"/task/*; do
+        s=$(cat "$t/stat" 2>/dev/null) || continue
+        name=${s#*(}; name=${name%%)*}; rest=${s##*) }
+        # shellcheck disable=SC2086
+        set -- $rest
+        echo "${name// /_} $((${12} + ${13})) ${13}"
+    done | awk '{sub(/[0-9]+$/, "", $1); a[$1] += $2; s[$1] += $3} END {for (k in a) print k, a[k], s[k]}'
+}
+
+# The data set of ingest-vs-restic.sh (BENCH_DATA), and a check that it holds what a benchmark needs.
+DATA=${BENCH_DATA:-/tmp/grove-bench/data}
+require_data() { # require_data NAME: exits unless $DATA/NAME exists
+    [ -e "$DATA/$1" ] || { echo "no $DATA/$1: run benchmarks/ingest-vs-restic.sh once to make the data set" >&2; exit 1; }
+}

@@ -9,21 +9,19 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 . benchmarks/cells.sh
 use_distribution
-DATA=${BENCH_DATA:-/tmp/grove-bench/data}
 W=${BENCH_DIR:-/tmp/grove-local-vs-upload}
 mkdir -p "$W"
 what=${1:-small}
-[ -e "$DATA/$what" ] || { echo "no $DATA/$what: run benchmarks/ingest-vs-restic.sh once to make the data set" >&2; exit 1; }
-cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+require_data "$what"
 for _ in $(seq "${2:-2}"); do
     for mode in local upload; do
         flag=(); [ "$mode" = upload ] && flag=(--upload)
         serve "$W/cell" cell
         pid=$(pid_of "$W/cell")
         sleep 2; sync
-        c0=$(cpu "$pid"); t0=$(now)
+        c0=$(process_cpu "$pid"); t0=$(now)
         /usr/bin/time -f "%U %S" -o "$W/cli.time" "$GROVE" put "$DATA/$what" "${flag[@]}" --dir "$W/cell" --as x > /dev/null
-        t1=$(now); c1=$(cpu "$pid")
+        t1=$(now); c1=$(process_cpu "$pid")
         echo "$mode $what: $(elapsed "$t0" "$t1") s, cell CPU $(python3 -c "print(($c1 - $c0) / 100)") s, CLI CPU (user system) $(cat "$W/cli.time")"
         kill "$pid"; wait "$pid" 2>/dev/null || true
     done

@@ -21,17 +21,7 @@ mkdir -p "$WORK"
 random_file "$WORK/big.bin" "$SIZE"
 random_file "$WORK/warm.bin" "${WARM_SIZE:-$((192 << 20))}"
 
-cpu() { # cpu CELLDIR: "thread-group total-ticks system-ticks" per line (a thread's trailing number dropped)
-    local pid t s name rest
-    pid=$(pid_of "$1")
-    for t in /proc/"$pid"/task/*; do
-        s=$(cat "$t/stat" 2>/dev/null) || continue
-        name=${s#*(}; name=${name%%)*}; rest=${s##*) }
-        # shellcheck disable=SC2086
-        set -- $rest
-        echo "${name// /_} $((${12} + ${13})) ${13}"
-    done | awk '{sub(/[0-9]+$/, "", $1); a[$1] += $2; s[$1] += $3} END {for (k in a) print k, a[k], s[k]}'
-}
+cpu() { thread_cpu "$(pid_of "$1")"; } # cpu CELLDIR
 copies() { api "$1" /api/v1/placement | json "min((f['confirmed'] for f in d if f['path'] == '$2'), default=0)"; }
 
 A=$WORK/a B=$WORK/b

@@ -12,10 +12,9 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 . benchmarks/cells.sh
 use_distribution
-DATA=${BENCH_DATA:-/tmp/grove-bench/data}
 W=${BENCH_DIR:-/tmp/grove-small-sets}
 SETS=${1:-4}
-[ -d "$DATA/small" ] || { echo "no $DATA/small: run benchmarks/ingest-vs-restic.sh once to make the data set" >&2; exit 1; }
+require_data small
 for n in $(seq 2 "$SETS"); do
     [ -d "$DATA/small$n" ] || small_files "$DATA/small$n" $((n * 10000))
 done
@@ -23,21 +22,14 @@ mkdir -p "$W"
 serve "$W/cell" cell
 pid=$(pid_of "$W/cell")
 sleep 2; sync
-threads() { # thread group and CPU ticks, one line per group
-    for t in /proc/"$pid"/task/*; do
-        n=$(cat "$t/comm" 2>/dev/null) || continue
-        c=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null) || continue
-        echo "$(echo "$n" | sed 's/[0-9-]*$//; s/ /_/g') $c"
-    done | awk '{a[$1] += $2} END {for (k in a) print k, a[k]}' | sort
-}
-total() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+threads() { thread_cpu "$pid" | cut -d' ' -f1,2 | sort; } # thread group and CPU ticks, for join
 echo "| set | grove put (s) | cell CPU (s) | of which (s) |"
 echo "|---|---|---|---|"
 for n in $(seq "$SETS"); do
     set_dir=small; [ "$n" = 1 ] || set_dir=small$n
-    threads > "$W/before"; c0=$(total); t0=$(now)
+    threads > "$W/before"; c0=$(process_cpu "$pid"); t0=$(now)
     "$GROVE" put "$DATA/$set_dir" --dir "$W/cell" --as "$set_dir" > /dev/null
-    t1=$(now); c1=$(total); threads > "$W/after"
+    t1=$(now); c1=$(process_cpu "$pid"); threads > "$W/after"
     parts=$(join -a2 -e0 -o 0,1.2,2.2 "$W/before" "$W/after" \
         | awk -v all=$((c1 - c0)) '{d = $3 - $2; s += d; if (d >= 10) printf "%s %.1f, ", $1, d / 100}
               END {printf "other %.1f", (all - s) / 100}')

@@ -83,9 +83,8 @@ prime_cli_cache() {
     local aot
     aot="$(dirname "$1")/../var/aot"
     "$1" stats --dir "$2" > /dev/null 2>&1 || true
-    # The launcher takes the training's lock before the command runs: no lock now, no training coming.
-    ls -d "$aot"/cli-*.lock > /dev/null 2>&1 || return 0
     for _ in $(seq 600); do
+        # The launcher takes the training's lock before the command runs: no lock, no training (any more).
         ls -d "$aot"/cli-*.lock > /dev/null 2>&1 || return 0
         sleep 0.1
     done
