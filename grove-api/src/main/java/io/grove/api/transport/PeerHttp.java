@@ -90,10 +90,15 @@ public final class PeerHttp {
         request.headers().forEach(http::header);
         // A publisher with a known length makes the client send Content-Length instead of chunking the body.
         InputStream body = request.body();
-        HttpRequest.BodyPublisher publisher = request.bodyLength() == 0
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body),
-                request.bodyLength());
+        HttpRequest.BodyPublisher publisher;
+        if (request.bodyLength() == 0) {
+            publisher = HttpRequest.BodyPublishers.noBody();
+        } else if (body instanceof HeapBody heap && heap.available() == request.bodyLength()) {
+            publisher = HttpRequest.BodyPublishers.fromPublisher(heap.unread(), request.bodyLength());
+        } else {
+            publisher = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body),
+                    request.bodyLength());
+        }
         HttpResponse<InputStream> response;
         try {
             response = client.send(http.POST(publisher).build(), HttpResponse.BodyHandlers.ofInputStream());

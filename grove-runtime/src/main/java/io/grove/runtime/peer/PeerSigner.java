@@ -1,6 +1,7 @@
 package io.grove.runtime.peer;
 
 import io.grove.api.CellId;
+import io.grove.api.transport.HeapBody;
 import io.grove.api.transport.PeerRequest;
 import io.grove.api.transport.PeerResponse;
 import io.grove.runtime.cell.CellKeys;
@@ -8,7 +9,6 @@ import io.grove.runtime.crypto.Signatures;
 import io.grove.runtime.fleet.Member;
 import io.grove.runtime.fleet.Membership;
 
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,7 +48,7 @@ public final class PeerSigner {
 
     /** A signed request with an in-memory body. */
     public PeerRequest request(CellId recipient, String operation, byte[] body) {
-        return request(recipient, operation, body.length, DigestCheckingInputStream.hex(body), new ByteArrayInputStream(body));
+        return request(recipient, operation, body.length, DigestCheckingInputStream.hex(body), new HeapBody(body));
     }
 
     /**
@@ -73,7 +73,7 @@ public final class PeerSigner {
     /** A signed response with an in-memory body to the request that carried {@code requestNonce}. */
     public PeerResponse response(int status, String requestNonce, byte[] body) {
         return response(status, requestNonce, body.length, DigestCheckingInputStream.hex(body),
-                new ByteArrayInputStream(body));
+                new HeapBody(body));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.grove.runtime.replication;
 
 import io.grove.api.CellId;
 import io.grove.api.ChunkId;
+import io.grove.api.transport.HeapBody;
 import io.grove.runtime.audit.AuditBook;
 import io.grove.runtime.config.ConfigException;
 import io.grove.runtime.config.ConfigNode;
@@ -14,7 +15,6 @@ import io.grove.runtime.fleet.SignedRoster;
 import io.grove.runtime.peers.Peers;
 import io.grove.runtime.routes.PeerHealth;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -196,7 +196,7 @@ public final class EagerPush implements NewChunks, AutoCloseable {
                 taken -> PlacementPolicy.targets(needed, taken, v.candidates()));
         for (CellId target : targets) {
             try {
-                peers.call(target, route -> peers.client().put(route, id, sealed.length, new ByteArrayInputStream(sealed)));
+                peers.call(target, route -> peers.client().put(route, id, sealed.length, new HeapBody(sealed)));
                 placement.confirm(item, target, "push");
                 // Tracked for audits now; its challenges are made when it is first due (Replicator), off this path.
                 audits.place(id, target, sealed.length, List.of(), clock.instant());
