@@ -66,6 +66,7 @@ public final class HeapBody extends ByteArrayInputStream {
         private long demand;
         private boolean emitting;
         private boolean ended;
+        private IllegalArgumentException refused;
 
         Subscription(ByteBuffer all, Flow.Subscriber<? super ByteBuffer> subscriber) {
             this.rest = all;
@@ -79,30 +80,28 @@ public final class HeapBody extends ByteArrayInputStream {
                     return;
                 }
                 if (n <= 0) {
-                    ended = true;
+                    refused = new IllegalArgumentException("requested " + n + " items; must be positive");
                 } else {
                     demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                    if (emitting) {
-                        return; // the loop below, further up this stack or on another thread, takes the new demand
-                    }
-                    emitting = true;
                 }
-            }
-            if (n <= 0) {
-                subscriber.onError(new IllegalArgumentException("requested " + n + " items; must be positive"));
-                return;
+                if (emitting) {
+                    return; // the loop below, further up this stack or on another thread, takes it from here
+                }
+                emitting = true;
             }
             while (true) {
-                ByteBuffer next;
+                ByteBuffer next = null;
+                Throwable failure = null;
                 synchronized (this) {
                     if (ended) {
                         emitting = false;
                         return;
                     }
-                    if (!rest.hasRemaining()) {
+                    if (refused != null) {
+                        failure = refused;
                         ended = true;
-                        emitting = false;
-                        next = null;
+                    } else if (!rest.hasRemaining()) {
+                        ended = true;
                     } else if (demand == 0) {
                         emitting = false;
                         return;
@@ -112,6 +111,13 @@ public final class HeapBody extends ByteArrayInputStream {
                         next = rest.slice(rest.position(), size);
                         rest.position(rest.position() + size);
                     }
+                    if (next == null) {
+                        emitting = false;
+                    }
+                }
+                if (failure != null) {
+                    subscriber.onError(failure);
+                    return;
                 }
                 if (next == null) {
                     subscriber.onComplete();

@@ -21,7 +21,7 @@ class HeapBodyTest {
 
     @Test
     void publishesEveryByteInOrderOneSliceAtATimeEvenWhenRequestedFromOnNext() {
-        Recorder r = new Recorder(1, true);
+        Recorder r = new Recorder(1, 1);
         new HeapBody(DATA).unread().subscribe(r);
         assertThat(r.bytes()).isEqualTo(DATA);
         assertThat(r.slices).hasSize(4);
@@ -32,7 +32,7 @@ class HeapBodyTest {
 
     @Test
     void waitsForDemandAndCompletesOnce() {
-        Recorder r = new Recorder(0, false);
+        Recorder r = new Recorder(0, 0);
         new HeapBody(DATA).unread().subscribe(r);
         assertThat(r.slices).isEmpty();
         r.subscription.request(2);
@@ -51,7 +51,7 @@ class HeapBodyTest {
         byte[] copy = DATA.clone();
         HeapBody body = new HeapBody(copy);
         assertThat(body.readNBytes(100)).isEqualTo(java.util.Arrays.copyOf(DATA, 100));
-        Recorder r = new Recorder(Long.MAX_VALUE, false);
+        Recorder r = new Recorder(Long.MAX_VALUE, 0);
         body.unread().subscribe(r);
         assertThat(r.bytes()).isEqualTo(java.util.Arrays.copyOfRange(DATA, 100, DATA.length));
         assertThat(copy).isEqualTo(DATA);
@@ -59,7 +59,7 @@ class HeapBodyTest {
 
     @Test
     void stopsWhenCancelledAndRefusesABadRequestOrASecondSubscriber() {
-        Recorder r = new Recorder(0, false);
+        Recorder r = new Recorder(0, 0);
         Flow.Publisher<ByteBuffer> publisher = new HeapBody(DATA).unread();
         publisher.subscribe(r);
         r.subscription.request(1);
@@ -68,22 +68,31 @@ class HeapBodyTest {
         assertThat(r.slices).hasSize(1);
         assertThat(r.completed).isZero();
 
-        Recorder bad = new Recorder(0, false);
+        Recorder bad = new Recorder(0, 0);
         new HeapBody(DATA).unread().subscribe(bad);
         bad.subscription.request(0);
         assertThat(bad.error).isInstanceOf(IllegalArgumentException.class);
         bad.subscription.request(1);
         assertThat(bad.slices).isEmpty();
 
-        Recorder second = new Recorder(1, false);
+        Recorder second = new Recorder(1, 0);
         publisher.subscribe(second);
         assertThat(second.error).isInstanceOf(IllegalStateException.class);
         assertThat(second.slices).isEmpty();
     }
 
     @Test
+    void aBadRequestFromOnNextEndsThePublishingAfterThatItem() {
+        Recorder r = new Recorder(5, -1);
+        new HeapBody(DATA).unread().subscribe(r);
+        assertThat(r.slices).hasSize(1);
+        assertThat(r.error).isInstanceOf(IllegalArgumentException.class);
+        assertThat(r.completed).isZero();
+    }
+
+    @Test
     void anEmptyBodyCompletesAtOnce() {
-        Recorder r = new Recorder(1, false);
+        Recorder r = new Recorder(1, 0);
         new HeapBody(new byte[0]).unread().subscribe(r);
         assertThat(r.slices).isEmpty();
         assertThat(r.completed).isEqualTo(1);
@@ -91,7 +100,7 @@ class HeapBodyTest {
 
     private static final class Recorder implements Flow.Subscriber<ByteBuffer> {
         private final long initial;
-        private final boolean requestFromOnNext;
+        private final long onNextRequest;
         final List<ByteBuffer> slices = new ArrayList<>();
         Flow.Subscription subscription;
         int completed;
@@ -99,9 +108,10 @@ class HeapBodyTest {
         int depth;
         int maxDepth;
 
-        Recorder(long initial, boolean requestFromOnNext) {
+        /** Requests {@code initial} items when subscribed, and {@code onNextRequest} (unless 0) in each onNext. */
+        Recorder(long initial, long onNextRequest) {
             this.initial = initial;
-            this.requestFromOnNext = requestFromOnNext;
+            this.onNextRequest = onNextRequest;
         }
 
         @Override
@@ -117,14 +127,15 @@ class HeapBodyTest {
             depth++;
             maxDepth = Math.max(maxDepth, depth);
             slices.add(item);
-            if (requestFromOnNext) {
-                subscription.request(1);
+            if (onNextRequest != 0) {
+                subscription.request(onNextRequest);
             }
             depth--;
         }
 
         @Override
         public void onError(Throwable t) {
+            assertThat(depth).as("no signal while another is delivered").isZero();
             error = t;
         }
 
