@@ -12,10 +12,12 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -35,16 +37,30 @@ final class ApiClient {
     }
 
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /**
+     * How long a query ({@link #get}) waits for the next bytes of the cell's answer (a socket read timeout): a cell
+     * that accepted the connection but hangs (a stalled disk, a stopped process) must not hang {@code grove ls} or
+     * {@code grove status} for ever. Queries answer in milliseconds; long operations (puts, downloads, verify) are
+     * not bounded by it.
+     */
+    static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
     private static final int STREAM_CHUNK = 64 * 1024;
 
     private final String baseUrl;
     private final String token;
     private final Optional<String> localToken;
+    private final Duration queryTimeout;
 
-    private ApiClient(String baseUrl, String token, Optional<String> localToken) {
+    private ApiClient(String baseUrl, String token, Optional<String> localToken, Duration queryTimeout) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;
         this.localToken = localToken;
+        this.queryTimeout = queryTimeout;
+    }
+
+    /** A client of the cell at {@code baseUrl} whose queries wait at most {@code queryTimeout} (for tests). */
+    static ApiClient at(String baseUrl, String token, Duration queryTimeout) {
+        return new ApiClient(baseUrl, token, Optional.empty(), queryTimeout);
     }
 
     /** Finds the cell: {@code --url} / {@code $GROVE_URL}, else the folder's {@code serve.json}. */
@@ -53,11 +69,11 @@ final class ApiClient {
         String token = Optional.ofNullable(System.getenv("GROVE_TOKEN")).filter(t -> !t.isBlank())
                 .orElseGet(folder::apiToken);
         if (explicit.isPresent()) {
-            return new ApiClient(explicit.get(), token, Optional.empty());
+            return new ApiClient(explicit.get(), token, Optional.empty(), QUERY_TIMEOUT);
         }
         ServeInfo serving = folder.serving().orElseThrow(() -> new CliException("no cell is serving from " + folder.dir()
                 + "; start one with 'grove serve --dir " + folder.dir() + "' or pass --url"));
-        return new ApiClient(serving.apiUrl(), token, Optional.ofNullable(serving.localToken()));
+        return new ApiClient(serving.apiUrl(), token, Optional.ofNullable(serving.localToken()), QUERY_TIMEOUT);
     }
 
     /** Opens a body to send; called once, when the request is sent. */
@@ -66,9 +82,18 @@ final class ApiClient {
         InputStream open() throws IOException;
     }
 
-    /** {@code GET path}, expecting JSON back; a problem becomes a {@link CliException}. */
+    /**
+     * {@code GET path}, expecting JSON back within {@link #QUERY_TIMEOUT}; a problem, or no answer in time, becomes
+     * a {@link CliException}.
+     */
     JsonNode get(String path) {
-        return json(exchange("GET", path, Map.of(), -1, null));
+        HttpURLConnection connection = open("GET", path, Map.of());
+        connection.setReadTimeout((int) queryTimeout.toMillis());
+        int status = status(connection);
+        if (status >= 400) {
+            throw problem(connection, status);
+        }
+        return json(connection);
     }
 
     /** {@code method path} without a body (POST, PUT, DELETE), expecting JSON back. */
@@ -213,9 +238,11 @@ final class ApiClient {
         }
     }
 
-    private static JsonNode json(HttpURLConnection connection) {
+    private JsonNode json(HttpURLConnection connection) {
         try (InputStream body = connection.getInputStream()) {
             return Json.mapper().readTree(body);
+        } catch (SocketTimeoutException e) {
+            throw silent();
         } catch (IOException e) {
             throw new CliException("the cell's answer could not be read: " + e.getMessage());
         }
@@ -235,7 +262,15 @@ final class ApiClient {
         if (e instanceof ConnectException) {
             return unreachable();
         }
+        if (e instanceof SocketTimeoutException) {
+            return silent();
+        }
         return new CliException("talking to the cell at " + baseUrl + " failed: " + e.getMessage());
+    }
+
+    private CliException silent() {
+        return new CliException("the cell at " + baseUrl + " accepted the request but did not answer within "
+                + queryTimeout.toSeconds() + " s");
     }
 
     private CliException unreachable() {
