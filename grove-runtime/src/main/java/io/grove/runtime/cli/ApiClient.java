@@ -87,13 +87,7 @@ final class ApiClient {
      * a {@link CliException}.
      */
     JsonNode get(String path) {
-        HttpURLConnection connection = open("GET", path, Map.of());
-        connection.setReadTimeout((int) queryTimeout.toMillis());
-        int status = status(connection);
-        if (status >= 400) {
-            throw problem(connection, status);
-        }
-        return json(connection);
+        return json(exchange("GET", path, Map.of(), -1, null, queryTimeout));
     }
 
     /** {@code method path} without a body (POST, PUT, DELETE), expecting JSON back. */
@@ -184,7 +178,14 @@ final class ApiClient {
 
     /** Sends a request (with a body when {@code body} is not null) and checks its status. */
     private HttpURLConnection exchange(String method, String path, Map<String, String> headers, long length, Body body) {
+        return exchange(method, path, headers, length, body, Duration.ZERO);
+    }
+
+    /** {@link #exchange}, each wait for the cell's answer bounded by {@code readTimeout} (zero: not bounded). */
+    private HttpURLConnection exchange(String method, String path, Map<String, String> headers, long length, Body body,
+                                       Duration readTimeout) {
         HttpURLConnection connection = open(method, path, headers);
+        connection.setReadTimeout((int) readTimeout.toMillis());
         int status = body == null ? status(connection) : write(connection, length, body);
         if (status >= 400) {
             throw problem(connection, status);
