@@ -7,6 +7,8 @@ import io.grove.runtime.plugin.PluginException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * The {@code grove} command. Every failure prints one line, {@code grove: <what went wrong and what to do>}, and
@@ -28,12 +30,38 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this directly). */
     public static int run(String... args) {
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(args);
         return cli.execute(args);
     }
 
+    /** The command line with every subcommand (for help, and for anything else that is not one subcommand). */
     static CommandLine commandLine() {
+        return withHandlers(withSubcommands(GroveCommand.SUBCOMMANDS.keySet()));
+    }
+
+    /**
+     * The command line for {@code args}: when they start with the name of a subcommand (other than {@code help}),
+     * only that subcommand is built, the rest never looked at; otherwise ({@code grove}, {@code grove --help},
+     * {@code grove help put}, a misspelt command that picocli then answers with suggestions) every one.
+     */
+    static CommandLine commandLine(String... args) {
+        String first = args.length == 0 ? "" : args[0];
+        if (first.equals("help") || !GroveCommand.SUBCOMMANDS.containsKey(first)) {
+            return commandLine();
+        }
+        return withHandlers(withSubcommands(List.of(first)));
+    }
+
+    private static CommandLine withSubcommands(Collection<String> names) {
         CommandLine cli = new CommandLine(new GroveCommand());
+        for (String name : names) {
+            cli.addSubcommand(name, GroveCommand.SUBCOMMANDS.get(name));
+        }
+        return cli;
+    }
+
+    /** Sets the handlers on {@code cli} and, as picocli does, on the subcommands it has by now. */
+    private static CommandLine withHandlers(CommandLine cli) {
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
             PrintWriter err = cmd.getErr();

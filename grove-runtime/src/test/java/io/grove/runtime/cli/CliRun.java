@@ -22,7 +22,7 @@ record CliRun(int code, String out, String err) {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
         try {
-            int code = Main.commandLine().execute(args);
+            int code = Main.commandLine(args).execute(args);
             System.err.flush();
             return new CliRun(code, captured.toString(StandardCharsets.UTF_8), capturedErr.toString(StandardCharsets.UTF_8));
         } finally {

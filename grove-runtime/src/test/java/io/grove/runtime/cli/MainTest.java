@@ -2,6 +2,7 @@ package io.grove.runtime.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +23,7 @@ class MainTest {
 
     private static Result run(String... args) {
         StringWriter err = new StringWriter();
-        var cli = Main.commandLine();
+        var cli = Main.commandLine(args);
         cli.setErr(new PrintWriter(err));
         PrintStream out = System.out;
         System.setOut(new PrintStream(new ByteArrayOutputStream()));
@@ -30,6 +32,44 @@ class MainTest {
         } finally {
             System.setOut(out);
         }
+    }
+
+    @Test
+    void eachSubcommandIsListedUnderItsOwnName() {
+        GroveCommand.SUBCOMMANDS.forEach((name, type) -> assertThat(
+                type.getAnnotation(CommandLine.Command.class).name()).as(name).isEqualTo(name));
+    }
+
+    @Test
+    void aNamedSubcommandIsBuiltAloneAndEverythingElseGetsThemAll() {
+        assertThat(Main.commandLine("put", "x", "--dir", "d").getSubcommands()).containsOnlyKeys("put");
+        assertThat(Main.commandLine("fleet", "show").getSubcommands()).containsOnlyKeys("fleet");
+        assertThat(Main.commandLine("fleet", "show").getSubcommands().get("fleet").getSubcommands())
+                .containsKeys("create", "set", "show");
+        List<String> all = List.copyOf(GroveCommand.SUBCOMMANDS.keySet());
+        for (String[] args : new String[][]{{}, {"--help"}, {"help", "put"}, {"pt"}, {"-V"}}) {
+            assertThat(List.copyOf(Main.commandLine(args).getSubcommands().keySet())).as(String.join(" ", args))
+                    .isEqualTo(all);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandAndASubcommandAloneStillReportsErrorsAsTheWholeCli() {
+        StringWriter help = new StringWriter();
+        var cli = Main.commandLine("--help");
+        cli.setOut(new PrintWriter(help));
+        assertThat(cli.execute("--help")).isZero();
+        for (String name : GroveCommand.SUBCOMMANDS.keySet()) {
+            assertThat(help.toString()).contains("  " + name + " ");
+        }
+        Result bad = run("put", "x", "--bogus");
+        assertThat(bad.code()).isEqualTo(Main.USAGE);
+        assertThat(bad.err().strip()).startsWith("grove: ").contains("--bogus").contains("'grove put --help'")
+                .doesNotContain("\n");
+        Result failed = run("ls", "--dir", tmp.resolve("no-cell").toString());
+        assertThat(failed.code()).isEqualTo(Main.FAILURE);
+        assertThat(failed.err().strip()).startsWith("grove: ").doesNotContain("\n");
+        assertThat(run("pt").code()).isEqualTo(Main.USAGE);
     }
 
     @Test
