@@ -49,6 +49,29 @@ pid_of() { json 'd["pid"]' < "$1/serve.json"; }
 
 process_cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; } # process_cpu PID: user + system ticks so far
 
+tree_cpu() { # tree_cpu PID...: user + system ticks so far of these processes and their descendants, together
+    python3 - "$@" <<'PY'
+import os, sys
+procs = {}
+for p in os.listdir("/proc"):
+    if p.isdigit():
+        try:
+            s = open(f"/proc/{p}/stat").read()
+        except OSError:
+            continue
+        f = s[s.rindex(")") + 2:].split()
+        procs[int(p)] = (int(f[1]), int(f[11]) + int(f[12]))
+want, grew = set(map(int, sys.argv[1:])), True
+while grew:
+    grew = False
+    for pid, (ppid, _) in procs.items():
+        if ppid in want and pid not in want:
+            want.add(pid)
+            grew = True
+print(sum(procs[p][1] for p in want if p in procs))
+PY
+}
+
 thread_cpu() { # thread_cpu PID: "thread-group total-ticks system-ticks" per line (a thread's trailing number dropped)
     local t s name rest
     for t in /proc/"$1"/task/*; do

@@ -10,6 +10,10 @@
 # GROVE_SET="key=value ..." adds settings to every Grove cell (e.g. replication.eager.enabled=false);
 # SKIP_SYNCTHING=1 runs the Grove rounds only.
 #
+# CPU: user + system seconds, from /proc, of both cells (with the CLI's `grove put`) from the put until factor 2, and
+# of both Syncthing processes (with any children) from the copy until B's copy is complete; on two cores neither
+# time can fall below half of its CPU.
+#
 # Prints Markdown table rows for docs/benchmarks.md. Everything listens on 127.0.0.1 only; Syncthing's global
 # discovery, relays, NAT traversal and usage reporting are off.
 set -euo pipefail
@@ -40,11 +44,17 @@ grove_round() {
     "$GROVE" fleet create --dir "$a" > /dev/null
     "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$b" > /dev/null
     sleep 3 # routes measured, roster spread: as between cells that have been running
+    local cells c0 c1
+    cells="$(pid_of "$a") $(pid_of "$b")"
+    # shellcheck disable=SC2086
+    c0=$(tree_cpu $cells)
     t0=$(now)
-    "$GROVE" put "$WORK/big.bin" --as big.bin --dir "$a" > /dev/null
+    /usr/bin/time -f "%U %S" -o "$WORK/cli.time" "$GROVE" put "$WORK/big.bin" --as big.bin --dir "$a" > /dev/null
     t1=$(now)
     until [ "$(confirmed "$a")" = 2 ]; do sleep 0.2; done
     t2=$(now)
+    # shellcheck disable=SC2086
+    c1=$(tree_cpu $cells)
     # Repair: a third cell joins, the holder stops; time until the file is back at 2 counting copies.
     serve "$c" c --set healing.grace-period=10s "${EXTRA[@]}"
     "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$c" > /dev/null
@@ -55,7 +65,8 @@ grove_round() {
         && [ "$(confirmed "$a")" = 2 ]; do sleep 0.2; done
     local t4; t4=$(now)
     cleanup; PIDS=()
-    echo "$(elapsed "$t0" "$t1") $(elapsed "$t0" "$t2") $(elapsed "$t3" "$t4")"
+    echo "$(elapsed "$t0" "$t1") $(elapsed "$t0" "$t2") $(elapsed "$t3" "$t4")" \
+        "$(python3 -c "u, s = open('$WORK/cli.time').read().split(); print(f'{($c1 - $c0) / 100 + float(u) + float(s):.1f}')")"
 }
 
 st_config() { # st_config HOME PORT GUIPORT
@@ -99,19 +110,23 @@ PY
     syncthing serve --home="$a/home" --no-browser --no-restart > "$a.log" 2>&1 & PIDS+=($!)
     syncthing serve --home="$b/home" --no-browser --no-restart > "$b.log" 2>&1 & PIDS+=($!)
     sleep 10 # both up and connected, as two instances that have been running
+    local c0 c1
+    c0=$(tree_cpu "${PIDS[@]}")
     t0=$(now)
     cp "$WORK/big.bin" "$a/folder/big.bin"
     until [ -f "$b/folder/big.bin" ] && [ "$(stat -c %s "$b/folder/big.bin")" = "$SIZE" ]; do sleep 0.2; done
     t1=$(now)
+    c1=$(tree_cpu "${PIDS[@]}")
     cleanup; PIDS=()
     [ "$(sha256sum "$b/folder/big.bin" | cut -d' ' -f1)" = "$EXPECTED" ] || { log "syncthing copy differs"; exit 1; }
-    echo "$(elapsed "$t0" "$t1")"
+    echo "$(elapsed "$t0" "$t1") $(python3 -c "print(f'{($c1 - $c0) / 100:.1f}')")"
 }
 
-echo "| round | grove put (s) | grove to factor 2 (s) | syncthing full copy (s) | grove repair after a loss (s) | load |"
-echo "|---|---|---|---|---|---|"
+echo "| round | grove put (s) | grove to factor 2 (s) | syncthing full copy (s) | grove CPU (s) | syncthing CPU (s) | grove repair after a loss (s) | load |"
+echo "|---|---|---|---|---|---|---|---|"
 for round in $(seq "$ROUNDS"); do
-    read -r put factor repair <<< "$(grove_round)"
-    st=skipped; [ -n "${SKIP_SYNCTHING:-}" ] || st=$(st_round)
-    echo "| $round | $put | $factor | $st | $repair | $(cut -d' ' -f1-3 /proc/loadavg) |"
+    read -r put factor repair gcpu <<< "$(grove_round)"
+    st="skipped -"; [ -n "${SKIP_SYNCTHING:-}" ] || st=$(st_round)
+    read -r st_time st_cpu <<< "$st"
+    echo "| $round | $put | $factor | $st_time | $gcpu | $st_cpu | $repair | $(cut -d' ' -f1-3 /proc/loadavg) |"
 done
