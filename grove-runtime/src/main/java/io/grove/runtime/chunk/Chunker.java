@@ -14,4 +14,13 @@ public interface Chunker {
      * and closes it.
      */
     ChunkReader open(InputStream in);
+
+    /**
+     * Starts chunking {@code in}, which is expected to hold {@code expectedBytes} (a file's size as listed; negative
+     * when unknown). The hint only sizes the first buffers, so that a small file is read into one array of its own
+     * size; the chunks are those {@link #open(InputStream)} gives, whatever the stream turns out to hold.
+     */
+    default ChunkReader open(InputStream in, long expectedBytes) {
+        return open(in);
+    }
 }

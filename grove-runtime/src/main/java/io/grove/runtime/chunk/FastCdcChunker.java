@@ -65,10 +65,15 @@ public final class FastCdcChunker implements Chunker {
 
     @Override
     public ChunkReader open(InputStream in) {
+        return open(in, -1);
+    }
+
+    @Override
+    public ChunkReader open(InputStream in, long expectedBytes) {
         if (in == null) {
             throw new IllegalArgumentException("input stream is required");
         }
-        return new Reader(this, in);
+        return new Reader(this, in, expectedBytes);
     }
 
     /**
@@ -174,11 +179,20 @@ public final class FastCdcChunker implements Chunker {
         private long offset;
         private boolean eof;
 
-        Reader(FastCdcChunker chunker, InputStream in) {
+        /**
+         * @param expectedBytes what the stream should hold, or negative: a stream expected to be shorter than the
+         *                      first buffer gets a buffer of its size plus {@link PlainChunk#SEAL_ROOM}, so that when
+         *                      it holds exactly that, the buffer becomes its one chunk (no second array, no copy)
+         */
+        Reader(FastCdcChunker chunker, InputStream in, long expectedBytes) {
             this.chunker = chunker;
             this.in = in;
             this.bufferLimit = 2 * chunker.max;
-            this.buf = new byte[Math.min(INITIAL_BUFFER, bufferLimit)];
+            int initial = Math.min(INITIAL_BUFFER, bufferLimit);
+            if (expectedBytes >= 0 && expectedBytes < initial - PlainChunk.SEAL_ROOM) {
+                initial = (int) expectedBytes + PlainChunk.SEAL_ROOM;
+            }
+            this.buf = new byte[initial];
             this.scanned = chunker.min;
         }
 
@@ -209,10 +223,18 @@ public final class FastCdcChunker implements Chunker {
         }
 
         private PlainChunk take(int length) {
-            byte[] copy = new byte[length + PlainChunk.SEAL_ROOM]; // room to seal in place
-            System.arraycopy(buf, start, copy, 0, length);
-            PlainChunk chunk = new PlainChunk(offset, copy, length);
-            start += length;
+            PlainChunk chunk;
+            if (eof && start == 0 && end == length && buf.length == length + PlainChunk.SEAL_ROOM) {
+                // The whole stream, in a buffer sized for it: the buffer becomes the chunk, without a copy.
+                chunk = new PlainChunk(offset, buf, length);
+                buf = EMPTY;
+                end = 0;
+            } else {
+                byte[] copy = new byte[length + PlainChunk.SEAL_ROOM]; // room to seal in place
+                System.arraycopy(buf, start, copy, 0, length);
+                chunk = new PlainChunk(offset, copy, length);
+                start += length;
+            }
             offset += length;
             scanned = chunker.min;
             return chunk;

@@ -162,7 +162,7 @@ public final class FileService {
                         throw new ArchiveException("archive entry '" + entry.name() + "': " + e.getMessage());
                     }
                     // Bounded by the bytes read, not by what the archive announced.
-                    Ingest.Pending pending = ingest.start(entry.content(), packer, maxBytes - total);
+                    Ingest.Pending pending = ingest.start(entry.content(), entry.size(), packer, maxBytes - total);
                     files++;
                     total += pending.bytes();
                     groupBytes += pending.bytes();

@@ -81,7 +81,17 @@ public final class Ingest {
      * waiting for them: the caller can go on to the next file (of an archive) while these are sealed and written.
      */
     public Pending start(InputStream content, Destination destination, long maxBytes) throws IOException {
-        ChunkReader chunks = chunker.open(new BoundedInputStream(content, maxBytes));
+        return start(content, -1, destination, maxBytes);
+    }
+
+    /**
+     * As {@link #start(InputStream, Destination, long)}, for content expected to hold {@code expectedBytes} (a file's
+     * listed size; negative when unknown), which only sizes the chunker's first buffer ({@link Chunker#open(InputStream,
+     * long)}): a small file is then read into one array of its size instead of a 64 KiB window and a copy.
+     */
+    public Pending start(InputStream content, long expectedBytes, Destination destination, long maxBytes)
+            throws IOException {
+        ChunkReader chunks = chunker.open(new BoundedInputStream(content, maxBytes), expectedBytes);
         Pending pending = new Pending();
         try {
             for (Optional<PlainChunk> next = chunks.next(); next.isPresent(); next = chunks.next()) {

@@ -30,6 +30,26 @@ class ChunkingPropertiesTest {
         FastCdcChunkerTest.assertContiguousAndBounded(chunks, params);
     }
 
+    /** A size hint (a file's listed size, exact or out of date) only sizes buffers: the chunks are the same. */
+    @Property(tries = 300)
+    void aSizeHintNeverChangesTheChunks(@ForAll @Size(max = 40_000) byte[] input,
+                                        @ForAll("params") ChunkingParams params,
+                                        @ForAll boolean exact,
+                                        @ForAll @IntRange(min = -1, max = 45_000) int otherHint,
+                                        @ForAll @IntRange(min = 1, max = 5000) int maxPerRead) throws IOException {
+        FastCdcChunker chunker = new FastCdcChunker(GEAR, params);
+        long hint = exact ? input.length : otherHint;
+
+        List<PlainChunk> plain = ChunkTesting.chunkAll(chunker.open(new ByteArrayInputStream(input)));
+        List<PlainChunk> hinted = ChunkTesting.chunkAll(
+                chunker.open(new ChunkTesting.TricklingStream(input, maxPerRead), hint));
+
+        assertThat(ChunkTesting.lengths(hinted)).isEqualTo(ChunkTesting.lengths(plain));
+        assertThat(ChunkTesting.concat(hinted)).isEqualTo(input);
+        assertThat(hinted).allSatisfy(c -> assertThat(c.sealableInPlace()).isTrue());
+        FastCdcChunkerTest.assertContiguousAndBounded(hinted, params);
+    }
+
     @Property(tries = 200)
     void fixedChunksConcatenateToTheInput(@ForAll @Size(max = 40_000) byte[] input,
                                           @ForAll @IntRange(min = 1, max = 10_000) int size) throws IOException {
