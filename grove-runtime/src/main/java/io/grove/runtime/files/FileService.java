@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -294,6 +295,24 @@ public final class FileService {
             throw new FileNotFoundProblem(path + " is already deleted");
         }
         return commit(path, List.of(), 0, clock.millis(), current.mediaType(), true);
+    }
+
+    /**
+     * Records the deletion of each path that has a current version that is not a deletion already, all in one
+     * commit (a folder of thousands of files removed at once costs one transaction, not thousands); the others are
+     * passed over. Returns the tombstones, in the order of {@code paths}.
+     */
+    public List<VersionInfo> deleteAll(List<String> paths) {
+        List<NewVersion> tombstones = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String path : paths) {
+            FilePaths.check(path);
+            Optional<VersionInfo> current = index.current(path);
+            if (seen.add(path) && current.isPresent() && !current.get().tombstone()) {
+                tombstones.add(new NewVersion(path, List.of(), 0, clock.millis(), current.get().mediaType()));
+            }
+        }
+        return tombstones.isEmpty() ? List.of() : commitAll(tombstones, true, List.of());
     }
 
     /** Makes an earlier version current again, as a new version with the same content (no data is copied). */

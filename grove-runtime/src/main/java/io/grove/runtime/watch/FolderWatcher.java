@@ -1,6 +1,6 @@
 package io.grove.runtime.watch;
 
-import io.grove.runtime.files.FileNotFoundProblem;
+import io.grove.runtime.files.ArchiveEntries;
 import io.grove.runtime.files.FileService;
 import io.grove.runtime.files.VersionInfo;
 import io.grove.runtime.manifest.FilePaths;
@@ -14,11 +14,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,6 +35,13 @@ import java.util.stream.Stream;
  * <p>Uses directory-watcher (recursive, native events where the platform has them). At start a full scan catches
  * up with what changed while the cell was stopped; a watched folder that is missing is skipped rather than read as
  * "everything was deleted" (an unmounted disk must not tombstone a library).
+ *
+ * <p>Settled changes are stored in batches: the files (under 1 MiB each) and deletions that settle within
+ * {@link #BATCH_DELAY_MS} of each other, up to {@link #BATCH_FILES} files or 64 MiB, are committed together (one
+ * commit group, small files packed; one transaction for the deletions), as {@code grove put FOLDER} does, so a folder
+ * of thousands of files copied in costs a few commits rather than a commit (and its fsyncs) per file. A batch that
+ * fails is retried file by file, so one unreadable file does not hold the others back. Larger files are stored on
+ * their own.
  *
  * <p>Folders can also be added and removed while the cell runs ({@link #add}, {@link #remove}; the dashboard's
  * Settings): an added folder has a name (its Grove path prefix) and any directory on this cell's disk. Removing a
@@ -51,6 +60,27 @@ public final class FolderWatcher implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("grove-watch").factory());
     private final Map<Path, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+    // Stores what settled, one batch (or large file) at a time, in the order it settled: changes keep settling
+    // while a batch is being stored, and a path's versions are committed in the order they were seen.
+    private final ExecutorService storer = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("grove-watch-store").factory());
+
+    /** Files at least this large are stored on their own when they settle, not batched. */
+    static final long BATCH_BELOW = 1 << 20;
+    /** The most files, and bytes, of one batch. */
+    static final int BATCH_FILES = 2000;
+    private static final long BATCH_BYTES = 64L << 20;
+    /** How long a batch waits, from its first settled change, for others that settle with it. */
+    static final long BATCH_DELAY_MS = 100;
+
+    /** A settled change waiting for its batch: a file to store (its settled size and time) or a deletion. */
+    private record Change(Path file, String path, long size, long mtime, boolean deleted) {
+    }
+
+    // Touched only on the scheduler thread, as settle(), enqueue() and drain() run there.
+    private final List<Change> batch = new ArrayList<>();
+    private long batchBytes;
+    private boolean drainScheduled;
 
     /** One watched folder: its Grove path prefix, its directory, and the watcher once started. */
     private static final class Root {
@@ -191,7 +221,7 @@ public final class FolderWatcher implements AutoCloseable {
         }
         try {
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                tombstone(file);
+                enqueue(new Change(file, groovePath(file), 0, 0, true));
                 return;
             }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -203,33 +233,150 @@ public final class FolderWatcher implements AutoCloseable {
                 schedule(file, size, mtime);
                 return;
             }
-            ingest(file, size, mtime);
+            String path = groovePath(file);
+            var current = files.currentVersion(path);
+            if (current.isPresent() && !current.get().tombstone() && current.get().size() == size
+                    && current.get().mtime() == mtime) {
+                return;
+            }
+            if (size >= BATCH_BELOW) {
+                drain(); // what settled before it is stored before it
+                Change alone = new Change(file, path, size, mtime, false);
+                storer.execute(() -> storeAlone(alone));
+            } else {
+                enqueue(new Change(file, path, size, mtime, false));
+            }
         } catch (NoSuchFileException e) {
-            tombstone(file);
+            enqueue(new Change(file, groovePath(file), 0, 0, true));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not store " + file + ": " + e.getMessage());
         }
     }
 
-    private void ingest(Path file, long size, long mtime) throws IOException {
-        String path = groovePath(file);
-        var current = files.currentVersion(path);
-        if (current.isPresent() && !current.get().tombstone() && current.get().size() == size && current.get().mtime() == mtime) {
+    /** Adds a settled change to the batch, which is stored when full or {@link #BATCH_DELAY_MS} after it began. */
+    private void enqueue(Change change) {
+        batch.add(change);
+        batchBytes += change.size();
+        if (batch.size() >= BATCH_FILES || batchBytes >= Math.min(BATCH_BYTES, maxBytes)) {
+            drain();
+        } else if (!drainScheduled) {
+            drainScheduled = true;
+            scheduler.schedule(this::drain, BATCH_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Hands the batch to the storing thread. */
+    private void drain() {
+        drainScheduled = false;
+        if (batch.isEmpty()) {
             return;
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        List<Change> changes = List.copyOf(batch);
+        batch.clear();
+        batchBytes = 0;
+        storer.execute(() -> store(changes));
+    }
+
+    /**
+     * Stores a batch: its deletions in one commit, then its files as one archive put (a file deleted since it
+     * settled is passed over; its deletion settles on its own). If the put fails, each file is stored on its own.
+     */
+    private void store(List<Change> changes) {
+        List<String> deleted = changes.stream().filter(Change::deleted).map(Change::path).toList();
+        if (!deleted.isEmpty()) {
+            try {
+                for (VersionInfo v : files.deleteAll(deleted)) {
+                    LOG.log(System.Logger.Level.INFO, "{0} was deleted from the watched folder", v.path());
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not record " + deleted.size() + " deletions from the "
+                        + "watched folders: " + e.getMessage());
+            }
+        }
+        List<Change> stored = changes.stream().filter(c -> !c.deleted()).toList();
+        if (stored.size() == 1) {
+            storeAlone(stored.get(0));
+        } else if (!stored.isEmpty()) {
+            try {
+                FileService.ArchiveResult result = files.putArchive("", new BatchEntries(stored), maxBytes, BATCH_FILES);
+                for (FileService.Stored s : result.stored()) {
+                    LOG.log(System.Logger.Level.DEBUG, "stored {0} ({1} bytes) from the watched folder",
+                            s.version().path(), s.version().size());
+                }
+                LOG.log(System.Logger.Level.INFO, "stored {0} files from the watched folders", result.stored().size());
+            } catch (IOException | RuntimeException e) {
+                if (isClosed()) {
+                    return; // interrupted by close(): the next start's scan catches up
+                }
+                LOG.log(System.Logger.Level.WARNING, "storing " + stored.size() + " files from the watched folders "
+                        + "together failed (" + e.getMessage() + "); storing them one by one");
+                stored.forEach(this::storeAlone);
+            }
+        }
+    }
+
+    /** Stores one settled file, unless the index has it already (a batch that failed part-way stored some). */
+    private void storeAlone(Change change) {
+        try {
+            var current = files.currentVersion(change.path());
+            if (current.isPresent() && !current.get().tombstone() && current.get().size() == change.size()
+                    && current.get().mtime() == change.mtime()) {
+                return;
+            }
+            ingest(change.file(), change.path(), change.size(), change.mtime());
+        } catch (NoSuchFileException e) {
+            // deleted since it settled: its deletion settles on its own
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not store " + change.file() + ": " + e.getMessage());
+        }
+    }
+
+    private void ingest(Path file, String path, long size, long mtime) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             FileService.Stored stored = files.put(path, in, new FileService.PutOptions(mtime, FileService.mediaTypeOf(path), maxBytes));
             LOG.log(System.Logger.Level.INFO, "stored {0} ({1} bytes) from the watched folder", path, stored.version().size());
         }
     }
 
-    private void tombstone(Path file) {
-        String path = groovePath(file);
-        try {
-            files.delete(path);
-            LOG.log(System.Logger.Level.INFO, "{0} was deleted from the watched folder", path);
-        } catch (FileNotFoundProblem e) {
-            // never stored, or already deleted
+    /** The files of a batch, each opened when its turn comes; one deleted since it settled is passed over. */
+    private static final class BatchEntries implements ArchiveEntries {
+        private final List<Change> changes;
+        private int next;
+        private int skipped;
+        private InputStream open;
+
+        BatchEntries(List<Change> changes) {
+            this.changes = changes;
+        }
+
+        @Override
+        public Entry next() throws IOException {
+            close();
+            while (next < changes.size()) {
+                Change c = changes.get(next++);
+                try {
+                    open = Files.newInputStream(c.file(), LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    skipped++;
+                    continue;
+                }
+                return new Entry(c.path(), c.mtime(), c.size(), open);
+            }
+            return null;
+        }
+
+        @Override
+        public int skipped() {
+            return skipped;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (open != null) {
+                InputStream done = open;
+                open = null;
+                done.close();
+            }
         }
     }
 
@@ -292,6 +439,10 @@ public final class FolderWatcher implements AutoCloseable {
         return FilePaths.check(path.toString());
     }
 
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
         synchronized (this) {
@@ -299,6 +450,7 @@ public final class FolderWatcher implements AutoCloseable {
             roots.values().forEach(FolderWatcher::closeQuietly);
         }
         scheduler.shutdownNow();
+        storer.shutdownNow();
     }
 
     private static void closeQuietly(Root root) {

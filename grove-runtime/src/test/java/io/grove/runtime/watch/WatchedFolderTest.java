@@ -73,4 +73,58 @@ class WatchedFolderTest {
             assertThat(history).hasSize(3);
         }
     }
+
+    /**
+     * Hundreds of small files copied in, then removed, as a user drops and deletes a folder: every file is stored
+     * and then tombstoned, in a few batched commits (each commit gives its versions one index time), not one commit
+     * per file. Before batching, 10,000 files took 47 s this way against 6–8 s for {@code grove put} of the folder.
+     */
+    @Test
+    void aFolderOfSmallFilesDroppedInIsStoredAndDeletedInBatches() throws Exception {
+        Path home = tmp.resolve("home");
+        Path docs = Files.createDirectories(home.resolve("Docs"));
+        Path staging = Files.createDirectories(tmp.resolve("staging/drop"));
+        int count = 300;
+        for (int i = 0; i < count; i++) {
+            Files.writeString(staging.resolve("f" + i + ".txt"), "small file " + i);
+        }
+        try (TestCell cell = TestCell.start(tmp.resolve("cell"), Map.of("watch.home", home.toString(),
+                "watch.folders", "Docs", "watch.debounce", "300ms"))) {
+            FileService files = cell.cell().storage().files();
+            Files.move(staging, docs.resolve("drop"));
+
+            List<VersionInfo> stored = awaitListing(files, "Docs/drop/", count, false);
+            assertThat(stored).hasSize(count).noneMatch(VersionInfo::tombstone);
+            assertThat(stored.stream().map(VersionInfo::createdAt).distinct().count()).as("commits").isLessThan(20);
+            for (int i : new int[]{0, 150, count - 1}) {
+                assertThat(read(files, "Docs/drop/f" + i + ".txt")).isEqualTo(("small file " + i).getBytes());
+            }
+
+            try (var walk = Files.walk(docs.resolve("drop"))) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+            List<VersionInfo> deleted = awaitListing(files, "Docs/drop/", count, true);
+            assertThat(deleted).hasSize(count).allMatch(VersionInfo::tombstone);
+            assertThat(deleted.stream().map(VersionInfo::createdAt).distinct().count()).as("commits").isLessThan(20);
+            assertThat(files.history("Docs/drop/f7.txt")).hasSize(2);
+        }
+    }
+
+    /** The current versions under {@code prefix} once {@code count} of them are (all deletions, or none). */
+    private static List<VersionInfo> awaitListing(FileService files, String prefix, int count, boolean tombstones)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        List<VersionInfo> listed = List.of();
+        while (System.nanoTime() < deadline) {
+            listed = files.list(prefix, "", 10_000, true);
+            if (listed.size() == count && listed.stream().allMatch(v -> v.tombstone() == tombstones)) {
+                return listed;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the watched folder's " + (tombstones ? "deletions" : "files") + " were not all "
+                + "recorded within 60 s: " + listed.size() + " listed");
+    }
 }
