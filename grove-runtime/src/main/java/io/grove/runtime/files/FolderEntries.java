@@ -1,7 +1,6 @@
 package io.grove.runtime.files;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -26,7 +25,7 @@ import java.util.List;
  * before anything is stored; {@link #next()} then goes depth first, each folder's entries in name order, holding
  * only the listings of the folders it is inside. Each file is opened only when its turn comes and closed at the next.
  */
-public final class FolderEntries implements ArchiveEntries {
+public final class FolderEntries extends LocalFileEntries {
     /** A folder entry as listed: its path and attributes, read once, without following a link. */
     private record Listed(Path path, BasicFileAttributes attributes) {
     }
@@ -35,8 +34,6 @@ public final class FolderEntries implements ArchiveEntries {
     private final int count;
     private final long totalBytes;
     private final Deque<Iterator<Listed>> folders = new ArrayDeque<>();
-    private int skipped;
-    private InputStream open;
 
     private FolderEntries(Path root, int count, long totalBytes) throws IOException {
         this.root = root;
@@ -127,27 +124,12 @@ public final class FolderEntries implements ArchiveEntries {
             if (attrs.isDirectory()) {
                 folders.push(list(e.path()));
             } else if (attrs.isRegularFile()) {
-                // Not through a link that replaced the file since it was listed.
-                open = Files.newInputStream(e.path(), LinkOption.NOFOLLOW_LINKS);
-                return new Entry(name(root, e.path()), attrs.lastModifiedTime().toMillis(), attrs.size(), open);
+                return open(name(root, e.path()), e.path(), attrs.lastModifiedTime().toMillis(), attrs.size());
             } else {
-                skipped++;
+                skip();
             }
         }
         return null;
     }
 
-    @Override
-    public int skipped() {
-        return skipped;
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (open != null) {
-            InputStream done = open;
-            open = null;
-            done.close();
-        }
-    }
 }

@@ -1,7 +1,7 @@
 package io.grove.runtime.watch;
 
-import io.grove.runtime.files.ArchiveEntries;
 import io.grove.runtime.files.FileService;
+import io.grove.runtime.files.LocalFileEntries;
 import io.grove.runtime.files.VersionInfo;
 import io.grove.runtime.manifest.FilePaths;
 import io.methvin.watcher.DirectoryChangeEvent;
@@ -195,8 +195,12 @@ public final class FolderWatcher implements AutoCloseable {
             return;
         }
         if (event.isDirectory()) {
+            Path dir = path.toAbsolutePath().normalize();
             if (event.eventType() == DirectoryChangeEvent.EventType.CREATE) {
-                scheduler.execute(() -> scanNew(path));
+                scheduler.execute(() -> scanNew(dir));
+            } else if (event.eventType() == DirectoryChangeEvent.EventType.DELETE) {
+                // The removal events of its files may be lost with the folder's watch (seen under load).
+                scheduler.execute(() -> scanGone(dir));
             }
             return;
         }
@@ -221,7 +225,12 @@ public final class FolderWatcher implements AutoCloseable {
         }
         try {
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                enqueue(new Change(file, groovePath(file), 0, 0, true));
+                String path = groovePath(file);
+                if (files.currentVersion(path).isEmpty()) {
+                    scanGone(file); // never stored as a file: perhaps a removed folder (see onEvent)
+                } else {
+                    enqueue(new Change(file, path, 0, 0, true));
+                }
                 return;
             }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -339,11 +348,9 @@ public final class FolderWatcher implements AutoCloseable {
     }
 
     /** The files of a batch, each opened when its turn comes; one deleted since it settled is passed over. */
-    private static final class BatchEntries implements ArchiveEntries {
+    private static final class BatchEntries extends LocalFileEntries {
         private final List<Change> changes;
         private int next;
-        private int skipped;
-        private InputStream open;
 
         BatchEntries(List<Change> changes) {
             this.changes = changes;
@@ -355,28 +362,12 @@ public final class FolderWatcher implements AutoCloseable {
             while (next < changes.size()) {
                 Change c = changes.get(next++);
                 try {
-                    open = Files.newInputStream(c.file(), LinkOption.NOFOLLOW_LINKS);
+                    return open(c.path(), c.file(), c.mtime(), c.size());
                 } catch (NoSuchFileException e) {
-                    skipped++;
-                    continue;
+                    skip();
                 }
-                return new Entry(c.path(), c.mtime(), c.size(), open);
             }
             return null;
-        }
-
-        @Override
-        public int skipped() {
-            return skipped;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (open != null) {
-                InputStream done = open;
-                open = null;
-                done.close();
-            }
         }
     }
 
@@ -391,11 +382,23 @@ public final class FolderWatcher implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "could not scan " + dir + ": " + e.getMessage());
             return;
         }
+        scheduleGone(folder, dir);
+    }
+
+    /** Looks again at every file stored from under {@code dir}, a folder that is gone; each missing one is deleted. */
+    private void scanGone(Path dir) {
+        if (rootOf(dir).isPresent()) {
+            scheduleGone(groovePath(dir), dir);
+        }
+    }
+
+    /** Schedules a look at each file stored under the Grove path {@code prefix} (from {@code dir}) that is missing. */
+    private void scheduleGone(String prefix, Path dir) {
         String after = "";
         for (int page = 0; page < 10_000; page++) {
-            List<VersionInfo> stored = files.list(folder + "/", after, 1000, false);
+            List<VersionInfo> stored = files.list(prefix + "/", after, 1000, false);
             for (VersionInfo v : stored) {
-                Path local = dir.resolve(v.path().substring(folder.length() + 1));
+                Path local = dir.resolve(v.path().substring(prefix.length() + 1));
                 if (!Files.exists(local, LinkOption.NOFOLLOW_LINKS)) {
                     schedule(local, -1, -1);
                 }
