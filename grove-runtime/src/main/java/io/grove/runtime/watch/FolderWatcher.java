@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * "everything was deleted" (an unmounted disk must not tombstone a library).
  *
  * <p>Settled changes are stored in batches: the files (under 1 MiB each) and deletions that settle within
- * {@link #BATCH_DELAY_MS} of each other, up to {@link #BATCH_FILES} files or 64 MiB, are committed together (one
+ * {@link #BATCH_DELAY_MS} of the first of them, up to {@link #BATCH_FILES} files or 64 MiB, are committed together (one
  * commit group, small files packed; one transaction for the deletions), as {@code grove put FOLDER} does, so a folder
  * of thousands of files copied in costs a few commits rather than a commit (and its fsyncs) per file. A batch that
  * fails is retried file by file, so one unreadable file does not hold the others back. Larger files are stored on
