@@ -307,8 +307,11 @@ public final class FileService {
         Set<String> seen = new HashSet<>();
         for (String path : paths) {
             FilePaths.check(path);
+            if (!seen.add(path)) {
+                continue;
+            }
             Optional<VersionInfo> current = index.current(path);
-            if (seen.add(path) && current.isPresent() && !current.get().tombstone()) {
+            if (current.isPresent() && !current.get().tombstone()) {
                 tombstones.add(new NewVersion(path, List.of(), 0, clock.millis(), current.get().mediaType()));
             }
         }

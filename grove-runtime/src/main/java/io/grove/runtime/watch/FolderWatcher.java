@@ -225,12 +225,7 @@ public final class FolderWatcher implements AutoCloseable {
         }
         try {
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                String path = groovePath(file);
-                if (files.currentVersion(path).isEmpty()) {
-                    scanGone(file); // never stored as a file: perhaps a removed folder (see onEvent)
-                } else {
-                    enqueue(new Change(file, path, 0, 0, true));
-                }
+                gone(file);
                 return;
             }
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -243,9 +238,7 @@ public final class FolderWatcher implements AutoCloseable {
                 return;
             }
             String path = groovePath(file);
-            var current = files.currentVersion(path);
-            if (current.isPresent() && !current.get().tombstone() && current.get().size() == size
-                    && current.get().mtime() == mtime) {
+            if (alreadyStored(path, size, mtime)) {
                 return;
             }
             if (size >= BATCH_BELOW) {
@@ -256,10 +249,27 @@ public final class FolderWatcher implements AutoCloseable {
                 enqueue(new Change(file, path, size, mtime, false));
             }
         } catch (NoSuchFileException e) {
-            enqueue(new Change(file, groovePath(file), 0, 0, true));
+            gone(file);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not store " + file + ": " + e.getMessage());
         }
+    }
+
+    /** A path that no longer exists: a stored file's deletion joins the batch; anything else may be a removed folder. */
+    private void gone(Path file) {
+        String path = groovePath(file);
+        if (files.currentVersion(path).isEmpty()) {
+            scanGone(file); // never stored as a file: perhaps a removed folder (see onEvent)
+        } else {
+            enqueue(new Change(file, path, 0, 0, true));
+        }
+    }
+
+    /** Whether the current version of {@code path} is this content already (same size and modification time). */
+    private boolean alreadyStored(String path, long size, long mtime) {
+        var current = files.currentVersion(path);
+        return current.isPresent() && !current.get().tombstone() && current.get().size() == size
+                && current.get().mtime() == mtime;
     }
 
     /** Adds a settled change to the batch, which is stored when full or {@link #BATCH_DELAY_MS} after it began. */
@@ -327,9 +337,7 @@ public final class FolderWatcher implements AutoCloseable {
     /** Stores one settled file, unless the index has it already (a batch that failed part-way stored some). */
     private void storeAlone(Change change) {
         try {
-            var current = files.currentVersion(change.path());
-            if (current.isPresent() && !current.get().tombstone() && current.get().size() == change.size()
-                    && current.get().mtime() == change.mtime()) {
+            if (alreadyStored(change.path(), change.size(), change.mtime())) {
                 return;
             }
             ingest(change.file(), change.path(), change.size(), change.mtime());
