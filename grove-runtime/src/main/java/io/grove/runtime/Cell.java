@@ -22,6 +22,7 @@ import io.grove.runtime.plugin.PluginInstances;
 import io.grove.runtime.plugin.PluginKind;
 import io.grove.runtime.plugin.PluginLoader;
 import io.grove.runtime.plugin.PluginRegistry;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +48,14 @@ public final class Cell implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Cell.class.getName());
     /** The name of the peer socket. */
     public static final String PEER_SOCKET = "peer";
+    /**
+     * The receive buffer asked for on both listening sockets (and so on every connection they accept); the kernel
+     * caps it at {@code net.core.rmem_max}. Helidon 4.2.0 sets 4 KiB when nothing is asked for (its issue #10801,
+     * fixed in 4.3.2), which turns the kernel's buffer auto-tuning off and holds every upload to a receive window
+     * of a few KiB: 4 KiB per read and per segment, the sender stalled on the window most of the time. Asking for
+     * any size also keeps auto-tuning off, so ask for a window that fills a fast link.
+     */
+    static final int LISTENER_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
     private final CellFolder folder;
     private final CellSettings settings;
@@ -141,7 +151,7 @@ public final class Cell implements AutoCloseable {
             });
             Network finalNetwork = network;
             AtomicInteger apiPort = new AtomicInteger(-1);
-            WebServer server = WebServer.builder()
+            WebServer server = withReceiveBuffer(WebServer.builder())
                     .shutdownHook(false)
                     .host(settings.apiBind())
                     .port(settings.apiPort())
@@ -149,7 +159,7 @@ public final class Cell implements AutoCloseable {
                     .routing(r -> ApiRouting.api(r, services, maintenance, web, new ApiRouting.Fleet(finalNetwork), dashboard,
                             local))
                     .addRouting(ApiRouting.events(services, web, events, apiPort::get))
-                    .putSocket(PEER_SOCKET, s -> s.host(settings.peerBind()).port(settings.peerPort())
+                    .putSocket(PEER_SOCKET, s -> withReceiveBuffer(s).host(settings.peerBind()).port(settings.peerPort())
                             .maxPayloadSize(io.grove.api.transport.PeerRequest.MAX_BODY_BYTES)
                             .routing(r -> ApiRouting.peer(r, peer.handler())))
                     .build();
@@ -167,6 +177,11 @@ public final class Cell implements AutoCloseable {
             closeQuietly(network, watcher, storage, instances);
             throw e;
         }
+    }
+
+    /** A listener with {@link #LISTENER_RECEIVE_BUFFER} asked for on its socket. */
+    static <B extends ListenerConfig.BuilderBase<B, ?>> B withReceiveBuffer(B listener) {
+        return listener.putListenerSocketOption(StandardSocketOptions.SO_RCVBUF, LISTENER_RECEIVE_BUFFER);
     }
 
     /** A new secret for local puts (recorded in serve.json only). */
