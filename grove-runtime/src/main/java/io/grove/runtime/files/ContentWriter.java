@@ -161,14 +161,16 @@ final class ContentWriter {
                     throw new CorruptChunkException(entry.id(), "the pack is shorter than a slice the manifest records",
                             e);
                 }
-                ciphertext = in.readNBytes(entry.storedLength());
-            } else {
-                ciphertext = in.readNBytes(entry.storedLength() + 1);
             }
-        }
-        if (ciphertext.length != entry.storedLength()) {
-            throw new CorruptChunkException(entry.id(), "the store holds " + (ciphertext.length > entry.storedLength()
-                    ? "more" : "fewer") + " bytes than the manifest records", null);
+            // One array of the recorded size, filled by a few large reads: readNBytes(int) would read 16 KiB at a
+            // time into pieces and then copy them together.
+            ciphertext = new byte[entry.storedLength()];
+            int got = in.readNBytes(ciphertext, 0, ciphertext.length);
+            boolean longer = entry.slice().isEmpty() && got == ciphertext.length && in.read() >= 0;
+            if (got != ciphertext.length || longer) {
+                throw new CorruptChunkException(entry.id(), "the store holds " + (longer ? "more" : "fewer")
+                        + " bytes than the manifest records", null);
+            }
         }
         byte[] plain;
         try {

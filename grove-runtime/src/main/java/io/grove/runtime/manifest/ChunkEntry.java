@@ -21,7 +21,7 @@ public record ChunkEntry(ChunkId id, int plainLength, int storedLength, ChunkKey
         if (id == null || key == null || slice == null) {
             throw new IllegalArgumentException("a chunk entry needs an id, a key and a slice or none");
         }
-        if (plainLength < 0 || storedLength < plainLength) {
+        if (plainLength < 0 || storedLength < plainLength || storedLength > ChunkStore.MAX_CHUNK_BYTES) {
             throw new IllegalArgumentException("chunk entry lengths are inconsistent");
         }
         if (slice.isPresent() && slice.get().offset() + (long) storedLength > ChunkStore.MAX_CHUNK_BYTES) {

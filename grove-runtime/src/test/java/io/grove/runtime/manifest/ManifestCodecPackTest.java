@@ -66,6 +66,18 @@ class ManifestCodecPackTest {
     }
 
     @Test
+    void aChunkLargerThanAnyStoredObjectIsRefused() {
+        // A reader allocates the recorded stored length before reading: a manifest (a friend's shared one, say)
+        // must not make it allocate more than the largest object a store holds.
+        ObjectNode json = ManifestCodec.toJson(manifest(List.of(entry(1, Optional.empty()))));
+        ((ObjectNode) json.path("chunks").get(0)).put("stored", Integer.MAX_VALUE);
+        assertThatThrownBy(() -> ManifestCodec.fromJson(json)).isInstanceOf(IllegalArgumentException.class);
+        ((ObjectNode) json.path("chunks").get(0)).put("stored", io.grove.api.store.ChunkStore.MAX_CHUNK_BYTES);
+        assertThat(ManifestCodec.fromJson(json).chunks().get(0).storedLength())
+                .isEqualTo((int) io.grove.api.store.ChunkStore.MAX_CHUNK_BYTES);
+    }
+
+    @Test
     void theDirectEnvelopeIsTheCanonicalJsonOfTheEnvelope() {
         for (int i = 0; i < 50; i++) {
             byte[] json = ManifestCodec.canonical(ManifestCodec.toJson(manifest(List.of(entry(i, Optional.empty())))));

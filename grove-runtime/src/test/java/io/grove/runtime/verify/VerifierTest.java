@@ -132,6 +132,19 @@ class VerifierTest {
     }
 
     @Test
+    void aChunkWithBytesAppendedIsReportedCorrupt() throws IOException {
+        ChunkEntry last = cell.chunks("docs/a.bin").getLast();
+        Files.write(cell.chunkFile(last.id()), new byte[]{9}, java.nio.file.StandardOpenOption.APPEND);
+
+        VerifyReport report = verifier().run();
+
+        assertThat(report.corrupt()).singleElement().satisfies(corrupt -> {
+            assertThat(corrupt.chunk()).isEqualTo(last.id().hex());
+            assertThat(corrupt.reason()).contains("more bytes than the manifest records");
+        });
+    }
+
+    @Test
     void aManifestBlobAlteredInTheIndexIsABadManifest() throws IOException {
         String version = current("photos/b.jpg");
         byte[] blob = cell.jdbi().withHandle(h -> h.createQuery("SELECT blob FROM manifests WHERE id = ?")
