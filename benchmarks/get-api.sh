@@ -3,7 +3,8 @@
 # GET /api/v1/files/big.bin (every chunk read from the store, checked against its id and tag, decrypted, streamed):
 # the time and the cell's CPU per read (the bytes go to /dev/null), then one more read checked against the file.
 #
-#   benchmarks/get-api.sh [READS]     (default 2; GROVE_DIST runs another unpacked distribution, BENCH_SIZE bytes)
+#   benchmarks/get-api.sh [READS]     (default 2; GROVE_DIST runs another unpacked distribution, BENCH_SIZE bytes;
+#                                      UPLOAD=curl sends the file with `curl -T` to PUT /api/v1/files/big.bin instead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -13,8 +14,12 @@ WORK=${BENCH_DIR:-/tmp/grove-get-api}
 mkdir -p "$WORK"
 random_file "$WORK/big.bin" "${BENCH_SIZE:-$((1 << 30))}"
 serve "$WORK/cell" cell
-"$GROVE" put "$WORK/big.bin" --as big.bin --dir "$WORK/cell" > /dev/null
 url=$(json 'd["apiUrl"]' < "$WORK/cell/serve.json"); token=$(cat "$WORK/cell/api.token")
+if [ "${UPLOAD:-}" = curl ]; then
+    curl -fsS -o /dev/null -H "Authorization: Bearer $token" -T "$WORK/big.bin" "$url/api/v1/files/big.bin"
+else
+    "$GROVE" put "$WORK/big.bin" --as big.bin --dir "$WORK/cell" > /dev/null
+fi
 pid=$(pid_of "$WORK/cell")
 want=$(sha256sum < "$WORK/big.bin")
 echo "| read | GET (s) | cell CPU (s) |"
