@@ -65,6 +65,13 @@ final class GroveProcesses implements AutoCloseable {
                 logFiles);
     }
 
+    /** The same distribution with other JVM options ({@code GROVE_JAVA_OPTS}), logging into a subfolder {@code name}. */
+    GroveProcesses withJavaOptions(String name, String options) throws IOException {
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("GROVE_JAVA_OPTS", options);
+        return new GroveProcesses(home, Files.createDirectories(logs.resolve(name)), env, prefix, started, logFiles);
+    }
+
     /** This test JVM's environment without any {@code GROVE_*} setting, on the JDK running the tests, small heap. */
     static Map<String, String> testEnvironment() {
         Map<String, String> env = new java.util.HashMap<>(System.getenv());

@@ -103,6 +103,39 @@ class StorageIT extends InstalledDistributionTest {
         assertThat(grove.stop(cell)).isIn(0, 143);
     }
 
+    @Test
+    void aPutThatRunsTheCellOutOfMemoryFailsClearlyAndTheCellGoesOn() throws Exception {
+        // 32 MiB of heap cannot hold the chunks a 256 MiB file has in flight: the put fails inside the cell.
+        Path source = tmp.resolve("quarter.bin");
+        generate(source, 256L << 20, 7);
+        Path cellDir = tmp.resolve("cell");
+        GroveProcesses small = grove.withJavaOptions("small-heap", "-Xmx32m -XX:+UseSerialGC");
+        GroveProcesses.Cell cell = small.serve(cellDir, SERVE_OPTIONS);
+
+        GroveProcesses.Exit put = grove.run("put", source.toString(), "--as", "quarter.bin", "--dir", cellDir.toString());
+
+        assertThat(put.code()).isEqualTo(1);
+        assertThat(put.errors()).singleElement().asString().contains("ran out of memory while storing")
+                .contains("GROVE_JAVA_OPTS");
+        assertThat(Files.readString(cell.log())).contains("java.lang.OutOfMemoryError");
+        // The same over the API: a problem answer, not Helidon's plain-text message.
+        HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(cell.api().resolve("/api/v1/files/sent.bin"))
+                .header("Authorization", "Bearer " + cell.token())
+                .PUT(HttpRequest.BodyPublishers.ofFile(source)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(500);
+        assertThat(sent.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(JSON.readTree(sent.body()).path("detail").asText()).contains("ran out of memory");
+        Path note = tmp.resolve("note.txt");
+        Files.writeString(note, "still serving");
+        GroveProcesses.Exit after = grove.run("put", note.toString(), "--as", "note.txt", "--dir", cellDir.toString());
+        assertThat(after.code()).as(after.stderr()).isZero();
+        GroveProcesses.Exit listing = grove.run("ls", "--json", "--dir", cellDir.toString());
+        assertThat(listing.stdout()).contains("note.txt").doesNotContain("quarter.bin").doesNotContain("sent.bin");
+        GroveProcesses.Exit verify = grove.run("verify", "--dir", cellDir.toString());
+        assertThat(verify.code()).as(verify.stdout() + verify.stderr()).isZero();
+        assertThat(small.stop(cell)).isIn(0, 143);
+    }
+
     private static long peakRssKiB(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmHWM:")) {

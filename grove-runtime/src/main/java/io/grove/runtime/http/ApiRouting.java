@@ -252,5 +252,17 @@ public final class ApiRouting {
                         "the cell failed to handle this request; its log has the details"));
             }
         });
+        // Without this, Helidon answers an Error (out of memory, most likely) with its message as plain text.
+        // The request is abandoned and its memory released as the error unwinds; the cell goes on serving.
+        routing.error(Error.class, (req, res, e) -> {
+            LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method().text() + " " + req.path().path()
+                    + " failed", e);
+            if (!res.isSent()) {
+                Responses.problem(res, Problem.of(500, "internal", "Internal error", e instanceof OutOfMemoryError
+                        ? "the cell ran out of memory handling this request (a larger heap: GROVE_JAVA_OPTS=-Xmx…); "
+                        + "what it had not acknowledged is not stored, and its log has the details"
+                        : "the cell failed to handle this request; its log has the details"));
+            }
+        });
     }
 }

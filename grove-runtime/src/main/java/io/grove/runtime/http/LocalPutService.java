@@ -109,6 +109,8 @@ final class LocalPutService implements HttpService {
                 result = run.run(read -> { });
             } catch (IOException | RuntimeException e) {
                 throw logged(translate(e), source, e);
+            } catch (Error e) {
+                throw failed(source, e);
             }
             Responses.json(res, 201, result);
             return;
@@ -130,6 +132,10 @@ final class LocalPutService implements HttpService {
                 }));
             } catch (IOException | RuntimeException e) {
                 end = Map.of("problem", logged(translate(e), source, e).problem());
+            } catch (Error e) {
+                // Once the progress lines have started, Helidon can no longer answer an escaping error: it would
+                // cut the response and log no cause. The put's own work is undone by the pipeline either way.
+                end = Map.of("problem", failed(source, e).problem());
             }
             line(out, end);
         }
@@ -310,6 +316,19 @@ final class LocalPutService implements HttpService {
             LOG.log(System.Logger.Level.ERROR, "local put of " + source.path() + " failed", cause);
         }
         return problem;
+    }
+
+    /**
+     * A 500 for an {@link Error} (out of memory, most likely) in a put, after logging it. The put is abandoned and
+     * its memory released as the error unwinds, so the cell goes on serving; what was not acknowledged is not stored.
+     */
+    private static ProblemException failed(Source source, Error cause) {
+        LOG.log(System.Logger.Level.ERROR, "local put of " + source.path() + " failed", cause);
+        String what = cause instanceof OutOfMemoryError
+                ? "the cell ran out of memory while storing " + source.path() + " (a larger heap: GROVE_JAVA_OPTS=-Xmx…)"
+                : "the cell's JVM failed while storing " + source.path();
+        return new ProblemException(Problem.of(500, "internal", "Internal error", what
+                + "; what it had not acknowledged is not stored, and its log has the details"));
     }
 
     private static ProblemException unreadable(Path path) {

@@ -128,8 +128,9 @@ public final class Ingest {
             // Chunks already handed over still run (each releases its window slot); unreferenced, they are collected.
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("ingest interrupted");
-        } catch (IOException | RuntimeException e) {
-            // Let handed-over chunks finish before the caller discards the batch they write into.
+        } catch (IOException | RuntimeException | Error e) {
+            // Let handed-over chunks finish before the caller discards the batch they write into (also after an
+            // OutOfMemoryError in the chunker, which the put answers as a failure while the cell goes on).
             pending.settle();
             throw e;
         }
