@@ -63,6 +63,11 @@ final class ApiClient {
         return new ApiClient(baseUrl, token, Optional.empty(), queryTimeout);
     }
 
+    /** A client for the cell at {@code baseUrl} that may also ask it for local puts with {@code localToken}. */
+    static ApiClient at(String baseUrl, String token, String localToken, Duration queryTimeout) {
+        return new ApiClient(baseUrl, token, Optional.of(localToken), queryTimeout);
+    }
+
     /** Finds the cell: {@code --url} / {@code $GROVE_URL}, else the folder's {@code serve.json}. */
     static ApiClient connect(CellFolder folder, Optional<String> url) {
         Optional<String> explicit = url.or(() -> Optional.ofNullable(System.getenv("GROVE_URL"))).filter(u -> !u.isBlank());
@@ -171,7 +176,8 @@ final class ApiClient {
                 }
             }
         } catch (IOException e) {
-            throw new CliException("the cell's answer could not be read: " + e.getMessage());
+            throw new CliException("the cell's answer broke off before the put was done (" + e.getMessage()
+                    + "); did the cell stop? Its log says why, and nothing it did not acknowledge is stored");
         }
         throw new CliException("the cell ended its answer before the put was done");
     }

@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A query to a cell that accepts the connection and then says nothing ends with one line, not a hang. */
+/**
+ * A query to a cell that accepts the connection and then says nothing ends with one line, not a hang; so does a
+ * local put whose answer breaks off.
+ */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // without the fix the query hangs for good
 class ApiClientTimeoutTest {
     @Test
@@ -40,6 +43,33 @@ class ApiClientTimeoutTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
             release.countDown();
             silent.join();
+        }
+    }
+
+    @Test
+    void aLocalPutWhoseAnswerBreaksOffSaysSoInOneLine() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread breaking = Thread.ofVirtual().start(() -> {
+                try (Socket s = server.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                    in.read(new byte[4096]);
+                    byte[] line = "{\"total\":100}\n".getBytes(StandardCharsets.UTF_8);
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + Integer.toHexString(line.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(line);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush(); // then the connection closes without the last chunk, as when a cell dies mid-put
+                } catch (IOException ignored) {
+                    // the assertion below tells
+                }
+            });
+            ApiClient client = ApiClient.at("http://127.0.0.1:" + server.getLocalPort(), "t", "local", Duration.ofSeconds(5));
+            try (Progress progress = new Progress("storing", 100)) {
+                assertThatThrownBy(() -> client.putLocal(java.nio.file.Path.of("/tmp/anything"), "anything", progress))
+                        .isInstanceOf(CliException.class)
+                        .hasMessageStartingWith("the cell's answer broke off before the put was done (")
+                        .hasMessageContaining("did the cell stop?");
+            }
+            breaking.join();
         }
     }
 
