@@ -258,10 +258,7 @@ public final class ApiRouting {
             LOG.log(System.Logger.Level.ERROR, "request " + req.prologue().method().text() + " " + req.path().path()
                     + " failed", e);
             if (!res.isSent()) {
-                Responses.problem(res, Problem.of(500, "internal", "Internal error", e instanceof OutOfMemoryError
-                        ? "the cell ran out of memory handling this request (a larger heap: GROVE_JAVA_OPTS=-Xmx…); "
-                        + "what it had not acknowledged is not stored, and its log has the details"
-                        : "the cell failed to handle this request; its log has the details"));
+                Responses.problem(res, Problem.internal(e, "handling this request"));
             }
         });
     }

@@ -318,17 +318,10 @@ final class LocalPutService implements HttpService {
         return problem;
     }
 
-    /**
-     * A 500 for an {@link Error} (out of memory, most likely) in a put, after logging it. The put is abandoned and
-     * its memory released as the error unwinds, so the cell goes on serving; what was not acknowledged is not stored.
-     */
+    /** {@link Problem#internal} for an {@link Error} in a put, after logging it. */
     private static ProblemException failed(Source source, Error cause) {
         LOG.log(System.Logger.Level.ERROR, "local put of " + source.path() + " failed", cause);
-        String what = cause instanceof OutOfMemoryError
-                ? "the cell ran out of memory while storing " + source.path() + " (a larger heap: GROVE_JAVA_OPTS=-Xmx…)"
-                : "the cell's JVM failed while storing " + source.path();
-        return new ProblemException(Problem.of(500, "internal", "Internal error", what
-                + "; what it had not acknowledged is not stored, and its log has the details"));
+        return new ProblemException(Problem.internal(cause, "while storing " + source.path()));
     }
 
     private static ProblemException unreadable(Path path) {

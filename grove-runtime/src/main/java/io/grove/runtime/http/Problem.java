@@ -17,4 +17,16 @@ public record Problem(String type, String title, int status, String detail) {
     public static Problem of(int status, String kind, String title, String detail) {
         return new Problem(BASE + kind, title, status, detail);
     }
+
+    /**
+     * The 500 for an {@link Error} (out of memory, most likely) while the cell was {@code doing} something ("handling
+     * this request", "while storing …"): the work is abandoned as the error unwinds and the cell goes on serving.
+     */
+    public static Problem internal(Error error, String doing) {
+        String what = error instanceof OutOfMemoryError
+                ? "the cell ran out of memory " + doing + " (a larger heap: GROVE_JAVA_OPTS=-Xmx…)"
+                : "the cell's JVM failed " + doing;
+        return of(500, "internal", "Internal error", what
+                + "; what it had not acknowledged is not stored, and its log has the details");
+    }
 }
