@@ -36,6 +36,12 @@ import static org.assertj.core.api.Assertions.within;
  * history, discovery and revocation. Each test has its own "self" cell (keys, database, roster, manual clock).
  */
 class RouteBookTest {
+    /**
+     * The delay of the "slow" transport. It must outweigh what a busy machine adds to a loopback median (a CI run
+     * once measured a plain route above a 40 ms delay) and what throughput takes off a score (at most about 35 on
+     * loopback: a tenth of the MB/s).
+     */
+    private static final Duration SLOW = Duration.ofMillis(250);
     @TempDir
     static Path cells;
     private static TestCell alpha;
@@ -116,7 +122,7 @@ class RouteBookTest {
 
     @Test
     void probingMeasuresEveryRouteAndRanksTheFasterFirst() throws Exception {
-        TestTransport slow = new TestTransport("slow", Duration.ofMillis(40));
+        TestTransport slow = new TestTransport("slow", SLOW);
         TestTransport quick = new TestTransport("quick", Duration.ZERO);
         slow.routes(alphaId(), alphaAddress());
         quick.routes(alphaId(), alphaAddress());
@@ -135,7 +141,7 @@ class RouteBookTest {
                         route.latencyMs().getAsDouble() - route.throughputMBps().getAsDouble() * 0.1, within(1e-9));
                 assertThat(route.up()).isTrue();
             }
-            assertThat(health.routes().get(1).latencyMs().getAsDouble()).isGreaterThanOrEqualTo(40.0);
+            assertThat(health.routes().get(1).latencyMs().getAsDouble()).isGreaterThanOrEqualTo((double) SLOW.toMillis());
             assertThat(health.up()).isTrue();
             assertThat(health.lastSeen()).contains(RouteTesting.START);
             assertThat(health.uptime24h()).isEqualTo(1.0);
@@ -219,7 +225,7 @@ class RouteBookTest {
     @Test
     void theBestMeasuredRouteGoingDownFallsBackToTheNextOne() throws Exception {
         TestTransport relayed = new TestTransport("relayed", Duration.ZERO);
-        TestTransport slow = new TestTransport("slow", Duration.ofMillis(40));
+        TestTransport slow = new TestTransport("slow", SLOW);
         try (Forwarder forwarder = new Forwarder(alpha.cell().peerPort())) {
             URI cut = RouteTesting.loopback(forwarder.port());
             relayed.routes(alphaId(), cut);
