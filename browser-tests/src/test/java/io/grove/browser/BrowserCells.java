@@ -19,7 +19,7 @@ final class BrowserCells {
     static Map<String, String> fleetSettings(String label) {
         Map<String, String> settings = new HashMap<>(Map.of("api.port", "0", "peer.port", "0", "peer.bind", "127.0.0.1",
                 "plugins.classpath", "true", "ingest.warm-up", "false", "transports.lan.enabled", "false",
-                "fleet.gossip-interval", "300ms", "peer.timeout", "5s"));
+                "fleet.gossip-interval", "300ms", "peer.timeout", "15s"));
         settings.put("cell.label", label);
         return settings;
     }

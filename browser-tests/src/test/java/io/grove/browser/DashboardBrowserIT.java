@@ -127,7 +127,9 @@ class DashboardBrowserIT {
     @Order(1)
     void setsThePasswordOnFirstVisitAndLogsIn() throws IOException {
         driver.get(base + "/");
-        WebElement password = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("setup-password")));
+        // A fresh browser's first page has been seen to take over 30 s on a loaded machine (FleetBrowserIT).
+        WebElement password = Chromium.waitFor(driver, Duration.ofSeconds(90))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("setup-password")));
         assertThat(driver.findElement(By.id("login")).isDisplayed()).isFalse();
         shot("01-set-password");
         password.sendKeys(PASSWORD);
@@ -135,7 +137,7 @@ class DashboardBrowserIT {
         driver.findElement(By.cssSelector("#setup-form button[type=submit]")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("view-files")));
         assertThat(driver.findElement(By.id("nav")).isDisplayed()).isTrue();
-        assertThat(driver.findElement(By.id("files-empty")).isDisplayed()).isTrue();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("files-empty"))); // after the listing's fetch
         assertThat(Files.readString(work.resolve("cell").resolve("dashboard.password"))).startsWith("$argon2id$");
 
         Cookie session = driver.manage().getCookieNamed("grove-session-" + cell.apiPort());
@@ -242,10 +244,10 @@ class DashboardBrowserIT {
     void rendersAHostileFileNameAsText() throws Exception {
         Path hostile = write("xss", XSS_NAME, "harmless".getBytes(StandardCharsets.UTF_8));
         driver.findElement(By.id("upload-input")).sendKeys(hostile.toString());
-        WebElement row = row(XSS_NAME);
-        assertThat(row.findElement(By.className("file-name")).getText()).isEqualTo(XSS_NAME);
+        // The row is found again on each try: the list is drawn twice after an upload (its own and the live event's).
+        wait.until(d -> row(XSS_NAME).findElement(By.className("file-name")).getText().equals(XSS_NAME));
         assertThat(driver.findElements(By.cssSelector("#file-rows img"))).isEmpty();
-        row.findElement(By.xpath(".//button[text()='History']")).click();
+        clickIn(XSS_NAME, By.xpath(".//button[text()='History']"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-title"), "History of " + XSS_NAME));
         assertThat(driver.findElements(By.cssSelector("#detail img"))).isEmpty();
         assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ShareIT extends InstalledDistributionTest {
     private static final String[] SERVE = {"--port", "0", "--peer-port", "0", "--set", "peer.bind=127.0.0.1",
-            "--set", "fleet.gossip-interval=300ms", "--set", "peer.timeout=5s", "--set", "chat.retry-interval=300ms"};
+            "--set", "fleet.gossip-interval=300ms", "--set", "peer.timeout=15s", "--set", "chat.retry-interval=300ms"};
 
     @Test
     void aFriendReadsASharedFileLosesItOnUnshareAndChats() throws Exception {

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Chat between cells on loopback: delivery, a queue that survives the peer being away, and refused messages. */
 class ChatTest {
-    private static final Map<String, String> SETTINGS = Map.of("fleet.gossip-interval", "200ms", "peer.timeout", "3s",
+    private static final Map<String, String> SETTINGS = Map.of("fleet.gossip-interval", "200ms", "peer.timeout", "15s",
             "chat.retry-interval", "200ms");
     @TempDir
     Path dir;

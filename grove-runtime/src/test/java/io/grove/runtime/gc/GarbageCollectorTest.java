@@ -202,7 +202,7 @@ class GarbageCollectorTest {
             collectorThread.complete(Thread.currentThread());
             return collector().collect();
         });
-        waitUntilParked(collectorThread.get(5, TimeUnit.SECONDS));
+        waitUntilParked(collectorThread.get(30, TimeUnit.SECONDS));
         assertThat(collection).isNotDone();
         finishIngest.countDown();
 
@@ -226,7 +226,7 @@ class GarbageCollectorTest {
                 collectorThread.complete(Thread.currentThread());
                 return collector().collect();
             });
-            waitUntilParked(collectorThread.get(5, TimeUnit.SECONDS));
+            waitUntilParked(collectorThread.get(30, TimeUnit.SECONDS));
 
             assertThatThrownBy(() -> collector().collect())
                     .isInstanceOf(GcRefusedException.class)
@@ -365,9 +365,9 @@ class GarbageCollectorTest {
         }
     }
 
-    /** Waits until {@code thread} blocks on a lock (the gate), at most a few seconds. */
+    /** Waits until {@code thread} blocks on a lock (the gate), at most 30 s. */
     private static void waitUntilParked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }

@@ -151,7 +151,7 @@ class EventsApiTest {
                 .header("Cookie", cookie).header("X-CSRF-Token", csrf).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(logout.statusCode()).isEqualTo(204);
-        assertThat(frames.closed.get(15, TimeUnit.SECONDS)).isEqualTo(1008);
+        assertThat(frames.closed.get(60, TimeUnit.SECONDS)).isEqualTo(1008);
     }
 
     @Test

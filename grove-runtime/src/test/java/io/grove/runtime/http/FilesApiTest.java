@@ -3,6 +3,7 @@ package io.grove.runtime.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.grove.runtime.json.Json;
 import io.grove.runtime.testing.TestCell;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -239,7 +240,14 @@ class FilesApiTest {
             out.write(random(300_000, 1));
             out.flush();
         }
-        Thread.sleep(500);
+        // The cell notices the cut when it reads on; under load that may take a while, so wait for its clean-up.
+        TestCell.eventually(Duration.ofSeconds(20), () -> {
+            try {
+                return temporaryFiles() == 0;
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return false; // a temporary file removed during the walk
+            }
+        }, "the cut upload's temporary files are removed");
         assertThat(get("cut.bin").statusCode()).isEqualTo(404);
         assertThat(json(cell.request("/api/v1/stats").GET().build()).path("versions").asLong()).isZero();
         assertNoTemporaryFiles();
@@ -276,6 +284,12 @@ class FilesApiTest {
         } else {
             assertThat(response.statusCode()).isEqualTo(500);
             assertThat(new String(body, StandardCharsets.UTF_8)).contains("damaged");
+        }
+    }
+
+    private long temporaryFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(tmp.resolve("cell"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".tmp") || n.contains(".tmp-")).count();
         }
     }
 

@@ -330,7 +330,7 @@ class ShareTest {
     }
 
     private TestCell cell(String name) {
-        TestCell cell = TestCell.start(dir.resolve(name), Map.of("fleet.gossip-interval", "200ms", "peer.timeout", "5s",
+        TestCell cell = TestCell.start(dir.resolve(name), Map.of("fleet.gossip-interval", "200ms", "peer.timeout", "15s",
                 "cell.label", name, "sync.interval", "500ms"));
         cells.add(cell);
         return cell;

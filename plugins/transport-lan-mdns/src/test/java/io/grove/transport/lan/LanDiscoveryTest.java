@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * shared network. Every wait is bounded by {@link #WAIT}.
  */
 class LanDiscoveryTest {
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Duration.ofSeconds(45);
     private static VethPair lan;
     private LanNodeProcess a;
     private LanNodeProcess b;
