@@ -13,6 +13,7 @@ use_distribution() { # GROVE_DIST (an unpacked distribution, e.g. an older build
         dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
     fi
     case $dist in /*) GROVE="$dist/bin/grove" ;; *) GROVE="$PWD/$dist/bin/grove" ;; esac
+    prime_serve_cache "$GROVE" # fresh cells start as a user's do from the second start on
 }
 
 random_file() { # random_file PATH SIZE: made once, kept while its size matches

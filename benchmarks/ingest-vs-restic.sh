@@ -25,6 +25,7 @@ if [ -z "$dist" ]; then
     dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
 fi
 GROVE="$PWD/$dist/bin/grove"
+prime_serve_cache "$GROVE" # fresh cells start as a user's do from the second start on
 
 mkdir -p "$WORK"
 if [ ! -f "$WORK/data/big.bin" ] && [ -n "${BENCH_DATA:-}" ]; then

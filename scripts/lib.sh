@@ -91,6 +91,27 @@ prime_cli_cache() {
     log "the CLI's start-up cache training in $aot did not end within a minute"
 }
 
+# prime_serve_cache GROVE: makes sure the cell of the distribution whose bin/grove is GROVE has its start-up cache
+# (docs/distribution.md "Start-up cache"), as it has from the second start of a cell on: starts a throwaway cell,
+# waits for the background training that its start began (at most 5 minutes), and stops the cell.
+prime_serve_cache() {
+    local aot dir pid
+    aot="$(dirname "$1")/../var/aot"
+    dir=$(mktemp -d)
+    "$1" serve --dir "$dir/cell" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 --set transports.lan.enabled=false \
+        > "$dir/serve.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 600); do [ -f "$dir/cell/serve.json" ] && break; sleep 0.1; done
+    # The launcher takes the training's lock before the cell starts: no lock, no training (any more).
+    for _ in $(seq 3000); do
+        ls -d "$aot"/serve-*.lock > /dev/null 2>&1 || break
+        sleep 0.1
+    done
+    kill "$pid" 2> /dev/null || true
+    wait "$pid" 2> /dev/null || true
+    rm -rf "$dir"
+}
+
 # small_files FOLDER SEED: the benchmarks' set of 10,000 small files (1 to 24 KiB of random bytes, sizes drawn from
 # SEED) in 100 folders of 100.
 small_files() {

@@ -241,7 +241,29 @@ class LauncherIT {
     }
 
     @Test
-    void neverTrainsForTheCellOtherCommandsOptionsOfTheUsersOrOtherJvms() throws Exception {
+    void trainsTheCellsStartUpCacheOnAWorkloadOfItsOwnThenStartsTheCellFromIt() throws Exception {
+        withTools(AOT_TOOLS);
+        Map<String, String> env = Map.of("JAVA_HOME", hotspot25().toString());
+        Path aot = home.resolve("var/aot");
+
+        Result first = launch(env, "serve", "--dir", "cell");
+
+        assertThat(first.stdout()).as("the cell itself starts as usual").noneMatch(a -> a.startsWith("-XX:AOT"))
+                .containsSubsequence("-Xmx192m", "io.grove.runtime.cli.Main", "serve", "--dir", "cell");
+        Path cache = awaitCache(aot, "serve");
+        assertThat(Files.readString(cache).strip()).as("the training run: its own workload, with the cell's options")
+                .startsWith("trained on").contains("-Xmx192m").contains(" io.grove.runtime.cli.Main aot-training " + aot.toRealPath() + "/serve-");
+
+        Result again = launch(env, "serve", "--dir", "cell");
+        Result client = launch(env, "put", "folder");
+
+        assertThat(again.stdout()).containsSubsequence("-Xmx192m", "-XX:AOTMode=auto", "-XX:AOTCache=" + cache,
+                "io.grove.runtime.cli.Main", "serve", "--dir", "cell");
+        assertThat(client.stdout()).as("the cell's cache does not fit a client's options").noneMatch(a -> a.startsWith("-XX:AOT"));
+    }
+
+    @Test
+    void neverTrainsForOtherCommandsOptionsOfTheUsersOrOtherJvms() throws Exception {
         withTools(AOT_TOOLS);
         Path java25 = hotspot25();
         Path openj9 = fakeJdk("jdk-25-openj9", "25.0.1");
@@ -252,7 +274,8 @@ class LauncherIT {
         Path aot = home.resolve("var/aot");
 
         for (Result r : List.of(
-                launch(on25, "serve"),
+                launch(on25, "serve", "--help"),
+                launch(Map.of("JAVA_HOME", java25.toString(), "GROVE_JAVA_OPTS", "-Xmx512m"), "serve"),
                 launch(on25, "put", "folder"),
                 launch(on25, "init"),
                 launch(on25, "--version"),
@@ -271,7 +294,8 @@ class LauncherIT {
         // A training takes its lock before the command runs, so none was started.
         assertThat(names(aot)).isEmpty();
         launch(on25, "status");
-        assertThat(names(aot)).anyMatch(n -> n.endsWith(".lock"));
+        // Its lock, or (on a slow machine, the training already over) its cache.
+        assertThat(names(aot)).anyMatch(n -> n.endsWith(".lock") || n.endsWith(".aot"));
         awaitCache(aot);
     }
 
@@ -311,6 +335,7 @@ class LauncherIT {
                 "--peer-port", "0", "--set", "peer.bind=127.0.0.1", "--set", "transports.lan.enabled=false")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("serve.log").toFile());
         cellProcess.environment().put("JAVA_HOME", jdk);
+        cellProcess.environment().put("GROVE_AOT", "off"); // this test is about the client's cache
         Process serve = cellProcess.start();
         try {
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -338,6 +363,61 @@ class LauncherIT {
             if (!serve.waitFor(30, TimeUnit.SECONDS)) {
                 serve.destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void theRealCellTrainsAStartUpCacheAndStartsFromIt() throws Exception {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25");
+        Path dist = BuiltDistribution.unpack(tmp.resolve("real-cell"));
+        Path aot = dist.resolve("var/aot");
+        Path cell = tmp.resolve("cell");
+        Process first = startCell(dist, cell, Map.of(), "first.log");
+        Path cache;
+        try {
+            // The training runs beside the cell (two throwaway cells of its own) and ends by writing the cache.
+            cache = awaitCache(aot, "serve");
+        } finally {
+            stop(first);
+        }
+        // Required: the JVM refuses to start unless the cache fits this cell's JVM.
+        Process second = startCell(dist, cell, Map.of("GROVE_AOT", "require"), "second.log");
+        try {
+            String serve = Files.readString(cell.resolve("serve.json"));
+            var matcher = Pattern.compile("\"apiUrl\"\\s*:\\s*\"([^\"]+)\"").matcher(serve);
+            assertThat(matcher.find()).as(serve).isTrue();
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(matcher.group(1) + "/api/v1/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("UP");
+        } finally {
+            stop(second);
+        }
+        assertThat(cache).exists();
+    }
+
+    /** Starts {@code grove serve} of {@code dist} on loopback and waits until it serves. */
+    private Process startCell(Path dist, Path cell, Map<String, String> extra, String log) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(dist.resolve("bin/grove").toString(), "serve", "--dir", cell.toString(),
+                "--port", "0", "--peer-port", "0", "--set", "peer.bind=127.0.0.1", "--set", "transports.lan.enabled=false")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve(log).toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("GROVE_") || k.endsWith("JAVA_OPTIONS"));
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(extra);
+        Process process = builder.start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (Files.notExists(cell.resolve("serve.json")) && process.isAlive() && System.nanoTime() < until) {
+            Thread.sleep(100);
+        }
+        assertThat(cell.resolve("serve.json")).as(Files.readString(tmp.resolve(log))).exists();
+        return process;
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
         }
     }
 
@@ -389,9 +469,14 @@ class LauncherIT {
         }
     }
 
-    /** Waits for the one cache a training makes in {@code aot}, with nothing else left there. */
+    /** Waits for the one client cache a training makes in {@code aot}, with nothing else left there. */
     private static Path awaitCache(Path aot) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        return awaitCache(aot, "cli");
+    }
+
+    /** Waits for the one cache of {@code kind} ({@code cli}, {@code serve}) a training makes in {@code aot}. */
+    private static Path awaitCache(Path aot, String kind) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(kind.equals("serve") ? 300 : 120);
         List<Path> files = List.of();
         while (System.nanoTime() < until) {
             try (var list = Files.list(aot)) {
@@ -402,7 +487,7 @@ class LauncherIT {
             }
             Thread.sleep(100);
         }
-        assertThat(files).singleElement().satisfies(f -> assertThat(f.getFileName().toString()).matches("cli-\\d+\\.aot"));
+        assertThat(files).singleElement().satisfies(f -> assertThat(f.getFileName().toString()).matches(kind + "-\\d+\\.aot"));
         return files.get(0).toRealPath();
     }
 

@@ -7,8 +7,10 @@ import io.grove.runtime.plugin.PluginException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code grove} command. Every failure prints one line, {@code grove: <what went wrong and what to do>}, and
@@ -25,6 +27,10 @@ public final class Main {
 
     public static void main(String[] args) {
         Logging.configure();
+        if (args.length >= 1 && args.length <= 2 && args[0].equals(AotTraining.COMMAND)) {
+            // The launcher's training run of the cell's start-up cache, in the folder it names.
+            System.exit(AotTraining.run(args.length == 2 ? Optional.of(Path.of(args[1])) : Optional.empty()));
+        }
         System.exit(run(args));
     }
 
