@@ -331,18 +331,8 @@ class LauncherIT {
         String jdk = System.getProperty("java.home");
         Map<String, String> env = Map.of("JAVA_HOME", jdk, "PATH", System.getenv("PATH"));
         Path cell = tmp.resolve("cell");
-        ProcessBuilder cellProcess = new ProcessBuilder(grove.toString(), "serve", "--dir", cell.toString(), "--port", "0",
-                "--peer-port", "0", "--set", "peer.bind=127.0.0.1", "--set", "transports.lan.enabled=false")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("serve.log").toFile());
-        cellProcess.environment().put("JAVA_HOME", jdk);
-        cellProcess.environment().put("GROVE_AOT", "off"); // this test is about the client's cache
-        Process serve = cellProcess.start();
+        Process serve = startCell(dist, cell, Map.of("GROVE_AOT", "off"), "serve.log"); // this test: the client's cache
         try {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (Files.notExists(cell.resolve("serve.json")) && System.nanoTime() < until) {
-                Thread.sleep(100);
-            }
-            assertThat(cell.resolve("serve.json")).as(Files.readString(tmp.resolve("serve.log"))).exists();
             String[] stats = {"stats", "--dir", cell.toString()};
             Result plain = steady(launch(grove, Map.of("JAVA_HOME", jdk, "PATH", System.getenv("PATH"), "GROVE_AOT", "off"), stats));
             assertThat(plain.code()).as(String.join("\n", plain.stderr())).isZero();
@@ -359,10 +349,7 @@ class LauncherIT {
             assertThat(steady(launch(grove, env, stats))).isEqualTo(plain);
             assertThat(launch(grove, required, stats).code()).isNotZero();
         } finally {
-            serve.destroy();
-            if (!serve.waitFor(30, TimeUnit.SECONDS)) {
-                serve.destroyForcibly();
-            }
+            stop(serve);
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 
 /** {@code grove get PATH [-o OUT] [--version V]} or {@code grove get --shared ID}: reads a file back, byte for byte. */
@@ -54,6 +55,22 @@ final class GetCommand implements Callable<Integer> {
             return 0;
         }
         Path out = Path.of(output != null ? output : path.substring(path.lastIndexOf('/') + 1));
+        if (Files.isDirectory(out)) {
+            throw new CliException(out + " is a folder; name the file to write (-o FOLDER/NAME)");
+        }
+        if (Files.exists(out) && !Files.isRegularFile(out)) {
+            // A device or a pipe (-o /dev/null): written to as it is. Moving a file onto it would replace it.
+            try (InputStream in = response.body(); OutputStream sink = Files.newOutputStream(out, StandardOpenOption.WRITE)) {
+                long copied = in.transferTo(sink);
+                if (size >= 0 && copied != size) {
+                    throw new CliException("the download of " + path + " ended after " + copied + " of " + size + " bytes");
+                }
+            }
+            return 0;
+        }
+        if (Files.isSymbolicLink(out)) {
+            out = out.toRealPath(); // the link stays; the file it names gets the new content
+        }
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // Written beside the target and moved into place, so an interrupted download never leaves a partial file.
