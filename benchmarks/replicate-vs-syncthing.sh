@@ -88,7 +88,7 @@ PY
 
 st_round() {
     local a="$WORK/s-a" b="$WORK/s-b" ida idb t0 t1
-    rm -rf "$a" "$b"; mkdir -p "$a/folder" "$b/folder"
+    rm -rf "$a" "$b"; mkdir -p "$a/folder" "$b/folder" "$a/staging"
     st_config "$a/home" 22001 28384; st_config "$b/home" 22002 28385
     ida=$(syncthing --home="$a/home" --device-id); idb=$(syncthing --home="$b/home" --device-id)
     for side in a:$ida:$idb:22002 b:$idb:$ida:22001; do
@@ -109,11 +109,16 @@ PY
     done
     syncthing serve --home="$a/home" --no-browser --no-restart > "$a.log" 2>&1 & PIDS+=($!)
     syncthing serve --home="$b/home" --no-browser --no-restart > "$b.log" 2>&1 & PIDS+=($!)
+    # Copied beside the folder first, then moved in: the file appears whole, as `grove put` reads a whole file, and
+    # the copy is not timed. Copied straight in (until session 11), about half of Syncthing's rounds took ~15 s
+    # instead of ~8, likely because its watcher (1 s delay) fired while the copy was still being written.
+    cp "$WORK/big.bin" "$a/staging/big.bin"
+    sync
     sleep 10 # both up and connected, as two instances that have been running
     local c0 c1
     c0=$(tree_cpu "${PIDS[@]}")
     t0=$(now)
-    cp "$WORK/big.bin" "$a/folder/big.bin"
+    mv "$a/staging/big.bin" "$a/folder/big.bin"
     until [ -f "$b/folder/big.bin" ] && [ "$(stat -c %s "$b/folder/big.bin")" = "$SIZE" ]; do sleep 0.2; done
     t1=$(now)
     c1=$(tree_cpu "${PIDS[@]}")
