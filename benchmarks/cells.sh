@@ -25,10 +25,10 @@ random_file() { # random_file PATH SIZE: made once, kept while its size matches
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+api_url() { json 'd["apiUrl"]' < "$1/serve.json"; } # api_url CELLDIR: where the serving cell's API listens
+api_token() { cat "$1/api.token"; }                  # api_token CELLDIR: its bearer token
 api() { # api CELLDIR PATH
-    local url token
-    url=$(json 'd["apiUrl"]' < "$1/serve.json"); token=$(cat "$1/api.token")
-    curl -fsS -H "Authorization: Bearer $token" "$url$2"
+    curl -fsS -H "Authorization: Bearer $(api_token "$1")" "$(api_url "$1")$2"
 }
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -14,7 +14,7 @@ WORK=${BENCH_DIR:-/tmp/grove-get-api}
 mkdir -p "$WORK"
 random_file "$WORK/big.bin" "${BENCH_SIZE:-$((1 << 30))}"
 serve "$WORK/cell" cell
-url=$(json 'd["apiUrl"]' < "$WORK/cell/serve.json"); token=$(cat "$WORK/cell/api.token")
+url=$(api_url "$WORK/cell"); token=$(api_token "$WORK/cell")
 if [ "${UPLOAD:-}" = curl ]; then
     curl -fsS -o /dev/null -H "Authorization: Bearer $token" -T "$WORK/big.bin" "$url/api/v1/files/big.bin"
 else

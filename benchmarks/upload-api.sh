@@ -16,7 +16,7 @@ echo "| round | PUT (s) | cell CPU (s) |"
 echo "|---|---|---|"
 for round in $(seq "${1:-2}"); do
     serve "$WORK/cell" cell
-    url=$(json 'd["apiUrl"]' < "$WORK/cell/serve.json"); token=$(cat "$WORK/cell/api.token")
+    url=$(api_url "$WORK/cell"); token=$(api_token "$WORK/cell")
     pid=$(pid_of "$WORK/cell")
     sleep 2 # the crypto warm-up, as on a cell that has been running
     c0=$(process_cpu "$pid"); t0=$(now)

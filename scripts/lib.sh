@@ -80,33 +80,34 @@ ensure_iproute2() {
 # (docs/distribution.md "Start-up cache"), as it has after a user's first `grove stats`, so that timed commands run as
 # they usually do: runs `grove stats` against the serving cell in CELLDIR and waits for the background training.
 prime_cli_cache() {
+    "$1" stats --dir "$2" > /dev/null 2>&1 || true
+    await_aot_training "$1" cli 600 || log "the CLI's start-up cache training did not end within a minute"
+}
+
+# await_aot_training GROVE KIND TRIES: waits while the distribution of bin/grove GROVE trains a start-up cache of KIND
+# (cli, serve), checking TRIES times 0.1 s apart; fails if it is still training then. The launcher takes the
+# training's lock before the command runs: no lock, no training (any more).
+await_aot_training() {
     local aot
     aot="$(dirname "$1")/../var/aot"
-    "$1" stats --dir "$2" > /dev/null 2>&1 || true
-    for _ in $(seq 600); do
-        # The launcher takes the training's lock before the command runs: no lock, no training (any more).
-        ls -d "$aot"/cli-*.lock > /dev/null 2>&1 || return 0
+    for _ in $(seq "$3"); do
+        ls -d "$aot/$2"-*.lock > /dev/null 2>&1 || return 0
         sleep 0.1
     done
-    log "the CLI's start-up cache training in $aot did not end within a minute"
+    return 1
 }
 
 # prime_serve_cache GROVE: makes sure the cell of the distribution whose bin/grove is GROVE has its start-up cache
 # (docs/distribution.md "Start-up cache"), as it has from the second start of a cell on: starts a throwaway cell,
 # waits for the background training that its start began (at most 5 minutes), and stops the cell.
 prime_serve_cache() {
-    local aot dir pid
-    aot="$(dirname "$1")/../var/aot"
+    local dir pid
     dir=$(mktemp -d)
     "$1" serve --dir "$dir/cell" --port 0 --peer-port 0 --set peer.bind=127.0.0.1 --set transports.lan.enabled=false \
         > "$dir/serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 600); do [ -f "$dir/cell/serve.json" ] && break; sleep 0.1; done
-    # The launcher takes the training's lock before the cell starts: no lock, no training (any more).
-    for _ in $(seq 3000); do
-        ls -d "$aot"/serve-*.lock > /dev/null 2>&1 || break
-        sleep 0.1
-    done
+    await_aot_training "$1" serve 3000 || log "the cell's start-up cache training did not end within 5 minutes"
     kill "$pid" 2> /dev/null || true
     wait "$pid" 2> /dev/null || true
     rm -rf "$dir"

@@ -324,8 +324,7 @@ class LauncherIT {
 
     @Test
     void theRealCliTrainsAndUsesAStartUpCacheWithoutChangingItsOutput() throws Exception {
-        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25");
-        Path dist = BuiltDistribution.unpack(tmp.resolve("real"));
+        Path dist = realDistribution("real");
         Path grove = dist.resolve("bin/grove");
         Path aot = dist.resolve("var/aot");
         String jdk = System.getProperty("java.home");
@@ -355,8 +354,7 @@ class LauncherIT {
 
     @Test
     void theRealCellTrainsAStartUpCacheAndStartsFromIt() throws Exception {
-        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25");
-        Path dist = BuiltDistribution.unpack(tmp.resolve("real-cell"));
+        Path dist = realDistribution("real-cell");
         Path aot = dist.resolve("var/aot");
         Path cell = tmp.resolve("cell");
         Process first = startCell(dist, cell, Map.of(), "first.log");
@@ -382,6 +380,12 @@ class LauncherIT {
             stop(second);
         }
         assertThat(cache).exists();
+    }
+
+    /** The built distribution unpacked into {@code name}, for tests that need a real JDK 25 (else skipped). */
+    private Path realDistribution(String name) throws IOException {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 25, "the start-up cache needs JDK 25");
+        return BuiltDistribution.unpack(tmp.resolve(name));
     }
 
     /** Starts {@code grove serve} of {@code dist} on loopback and waits until it serves. */

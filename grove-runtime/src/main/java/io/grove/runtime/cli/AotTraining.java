@@ -49,11 +49,15 @@ final class AotTraining {
      * limit).
      */
     static int run(Optional<Path> under) {
-        Path work = null;
+        Path work;
         try {
-            Path folder = under.isPresent() ? Files.createDirectories(under.get()) : Files.createTempDirectory("grove-aot-training-");
-            work = folder;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(folder), "grove-aot-training-cleanup"));
+            work = under.isPresent() ? Files.createDirectories(under.get()) : Files.createTempDirectory("grove-aot-training-");
+        } catch (IOException e) {
+            System.err.println("grove: the start-up cache's training has no folder: " + e);
+            return Main.FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(work), "grove-aot-training-cleanup"));
+        try {
             train(work);
             return 0;
         } catch (IOException | RuntimeException e) {
@@ -63,9 +67,7 @@ final class AotTraining {
             Thread.currentThread().interrupt();
             return Main.FAILURE;
         } finally {
-            if (work != null) {
-                delete(work);
-            }
+            delete(work);
         }
     }
 

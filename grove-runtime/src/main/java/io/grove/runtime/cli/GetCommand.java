@@ -58,37 +58,35 @@ final class GetCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new CliException(out + " is a folder; name the file to write (-o FOLDER/NAME)");
         }
-        if (Files.exists(out) && !Files.isRegularFile(out)) {
-            // A device or a pipe (-o /dev/null): written to as it is. Moving a file onto it would replace it.
-            try (InputStream in = response.body(); OutputStream sink = Files.newOutputStream(out, StandardOpenOption.WRITE)) {
-                long copied = in.transferTo(sink);
-                if (size >= 0 && copied != size) {
-                    throw new CliException("the download of " + path + " ended after " + copied + " of " + size + " bytes");
-                }
-            }
-            return 0;
-        }
-        if (Files.isSymbolicLink(out)) {
+        // A device or a pipe (-o /dev/null) is written to as it is: moving a file onto it would replace it.
+        boolean device = Files.exists(out) && !Files.isRegularFile(out);
+        if (Files.isSymbolicLink(out) && !device) {
             out = out.toRealPath(); // the link stays; the file it names gets the new content
         }
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        // Written beside the target and moved into place, so an interrupted download never leaves a partial file.
-        Path temp = Files.createTempFile(dir, "." + out.getFileName(), ".part");
+        // Otherwise written beside the target and moved into place, so an interrupted download never leaves a
+        // partial file.
+        Path written = device ? out : Files.createTempFile(dir, "." + out.getFileName(), ".part");
         try (InputStream in = response.body(); Progress progress = new Progress("get " + path, size);
-             OutputStream file = Files.newOutputStream(temp)) {
+             OutputStream file = Files.newOutputStream(written, StandardOpenOption.WRITE)) {
             long copied = progress.track(in).transferTo(file);
             if (size >= 0 && copied != size) {
                 throw new CliException("the download of " + path + " ended after " + copied + " of " + size + " bytes");
             }
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            if (!device) {
+                Files.deleteIfExists(written); // never the device itself
+            }
             if (e instanceof CliException c) {
                 throw c;
             }
             throw new CliException("reading " + path + " failed: " + e.getMessage());
         }
-        Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (device) {
+            return 0;
+        }
+        Files.move(written, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         DurableFiles.fsyncDirectory(dir);
         if (!options.json) {
             System.out.println("wrote " + out + " (" + Human.bytes(Files.size(out)) + ")");
