@@ -44,6 +44,10 @@ grove_round() {
     "$GROVE" fleet create --dir "$a" > /dev/null
     "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$b" > /dev/null
     sleep 3 # routes measured, roster spread: as between cells that have been running
+    # The disk quiet at the start, as for Syncthing below: the previous round's files (Syncthing's are written through
+    # the page cache) and the discards of its deleted folders would otherwise still be going to the disk while the
+    # chunks are written directly (since session 12).
+    settle_disk "$WORK"
     local cells c0 c1
     cells="$(pid_of "$a") $(pid_of "$b")"
     # shellcheck disable=SC2086
@@ -113,8 +117,8 @@ PY
     # the copy is not timed. Copied straight in (until session 11), about half of Syncthing's rounds took ~15 s
     # instead of ~8, likely because its watcher (1 s delay) fired while the copy was still being written.
     cp "$WORK/big.bin" "$a/staging/big.bin"
-    sync
     sleep 10 # both up and connected, as two instances that have been running
+    settle_disk "$WORK"
     local c0 c1
     c0=$(tree_cpu "${PIDS[@]}")
     t0=$(now)

@@ -21,12 +21,13 @@ done
 mkdir -p "$W"
 serve "$W/cell" cell
 pid=$(pid_of "$W/cell")
-sleep 2; sync
+sleep 2
 threads() { thread_cpu "$pid" | cut -d' ' -f1,2 | sort; } # thread group and CPU ticks, for join
 echo "| set | grove put (s) | cell CPU (s) | of which (s) |"
 echo "|---|---|---|---|"
 for n in $(seq "$SETS"); do
     set_dir=small; [ "$n" = 1 ] || set_dir=small$n
+    settle_disk "$W"
     threads > "$W/before"; c0=$(process_cpu "$pid"); t0=$(now)
     "$GROVE" put "$DATA/$set_dir" --dir "$W/cell" --as "$set_dir" > /dev/null
     t1=$(now); c1=$(process_cpu "$pid"); threads > "$W/after"

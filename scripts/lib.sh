@@ -126,3 +126,21 @@ for d in range(100):
             out.write(os.urandom(rng.randint(1024, 24 * 1024)))
 PY
 }
+
+# settle_disk DIR: flush what is written (sync), then wait (at most 30 s) until the disk holding DIR has been idle
+# for half a second. Benchmarks call it before each timed part, so that neither product pays for the previous
+# round's writeback or for the discards an `rm -rf` of its store issues (`discard` mounts).
+settle_disk() {
+    sync
+    local dev stat busy last
+    dev=$(basename "$(df --output=source "$1" | tail -n 1)")
+    stat=/sys/class/block/$dev/stat
+    [ -r "$stat" ] || return 0
+    last=$(awk '{print $10}' "$stat")
+    for _ in $(seq 60); do
+        sleep 0.5
+        busy=$(awk '{print $10}' "$stat")
+        [ $((busy - last)) -lt 25 ] && return 0
+        last=$busy
+    done
+}

@@ -59,6 +59,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A {@link #batch()} writes its temporary files without flushing them and, on commit, flushes them all at
  * once, then renames them and flushes each folder touched once: many flushes in flight let the disk and the
  * kernel group them, which on an SSD costs a fraction of flushing one file after the other.
+ *
+ * <p>Chunks of {@link DirectWrites#MIN_BYTES} and more are written with direct I/O where the file system allows
+ * it ({@link DirectWrites}), smaller ones through the page cache.
  */
 public final class FilesystemChunkStore implements ChunkStore {
     static final String TEMP_PREFIX = ".tmp-";
@@ -87,6 +90,8 @@ public final class FilesystemChunkStore implements ChunkStore {
     private final ReentrantLock folderLock = new ReentrantLock();
     private final AtomicLong chunks = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
+    /** Empty where the file system refuses direct I/O. */
+    private final Optional<DirectWrites> direct;
 
     private FilesystemChunkStore(Path root, boolean fsync, FileChannel lockChannel,
                                  FileAttribute<?>[] folderAttributes) throws IOException {
@@ -95,6 +100,7 @@ public final class FilesystemChunkStore implements ChunkStore {
         this.lockChannel = lockChannel;
         this.folderAttributes = folderAttributes;
         this.fileStore = Files.getFileStore(root);
+        this.direct = DirectWrites.probe(root);
         for (int i = 0; i < LOCK_STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -258,7 +264,8 @@ public final class FilesystemChunkStore implements ChunkStore {
 
     @Override
     public String toString() {
-        return "FilesystemChunkStore[" + root + (fsync ? "" : ", fsync off") + "]";
+        return "FilesystemChunkStore[" + root + (fsync ? "" : ", fsync off") + (direct.isPresent() ? ", direct writes" : "")
+                + "]";
     }
 
     /** Chunks are ciphertext, but their sizes and the folder's contents are still nobody else's business. */
@@ -306,12 +313,22 @@ public final class FilesystemChunkStore implements ChunkStore {
                 // no chunk with this prefix was ever stored
             }
         }
+        // The direct-write probe's file, if a crash came between its creation and removal.
+        try (DirectoryStream<Path> probes = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
+            for (Path probe : probes) {
+                Files.deleteIfExists(probe);
+            }
+        }
         // A run that stopped between creating a prefix folder and flushing the root may have left its entry
         // unflushed; the folders are only counted as ready on that basis.
         syncFolder(root);
     }
 
     private void write(Path temp, InputStream data, long length, boolean force) throws IOException {
+        if (direct.isPresent() && direct.get().suits(length)) {
+            direct.get().write(temp, data, length, force);
+            return;
+        }
         ByteBuffer buffer = buffers.poll();
         if (buffer == null) {
             buffer = ByteBuffer.allocate(BUFFER_BYTES);

@@ -7,13 +7,17 @@ import io.grove.api.store.ChunkPage;
 import io.grove.api.store.ChunkStore;
 import io.grove.testing.AbstractChunkStoreTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -212,6 +216,50 @@ class FilesystemChunkStoreTest extends AbstractChunkStoreTest {
         assertThatThrownBy(() -> FilesystemChunkStore.open(storeDir(), true))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("already open");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {(int) DirectWrites.MIN_BYTES - 1, (int) DirectWrites.MIN_BYTES,
+            (int) DirectWrites.MIN_BYTES + 1, DirectWrites.BUFFER_BYTES - 1, DirectWrites.BUFFER_BYTES,
+            DirectWrites.BUFFER_BYTES + 1, 2 * DirectWrites.BUFFER_BYTES + 4095, 3 * DirectWrites.BUFFER_BYTES})
+    void largeChunksWrittenDirectlyReadBackWhole(int length) throws IOException {
+        assumeTrue(DirectWrites.probe(storeDir()).isPresent(), "this file system refuses direct I/O");
+        assertThat(store().toString()).contains("direct writes");
+        byte[] bytes = randomBytes(length, length);
+        ChunkId id = idOf(bytes);
+        byte[] packed = randomBytes(length + 1, length);
+        ChunkId packedId = idOf(packed);
+
+        assertThat(store().put(id, new ByteArrayInputStream(bytes), length)).isTrue();
+        try (ChunkBatch batch = store().batch()) {
+            assertThat(batch.put(packedId, new ByteArrayInputStream(packed), length)).isTrue();
+            batch.commit();
+        }
+
+        for (var chunk : List.of(Map.entry(id, bytes), Map.entry(packedId, packed))) {
+            assertThat(store().size(chunk.getKey())).hasValue(length);
+            try (InputStream in = store().get(chunk.getKey()).orElseThrow()) {
+                assertThat(in.readAllBytes()).isEqualTo(chunk.getValue());
+            }
+        }
+        assertThat(filesBelowStore()).hasSize(2);
+    }
+
+    @Test
+    void aDirectPutWhoseStreamEndsEarlyLeavesNoFile() throws IOException {
+        byte[] bytes = randomBytes(16, 3 * DirectWrites.BUFFER_BYTES / 2);
+        ChunkId id = idOf(bytes);
+
+        assertThatThrownBy(() -> store().put(id, new ByteArrayInputStream(bytes), bytes.length + 1L))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ended after " + bytes.length + " of " + (bytes.length + 1) + " bytes");
+        try (ChunkBatch batch = store().batch()) {
+            assertThatThrownBy(() -> batch.put(id, new ByteArrayInputStream(bytes, 0, DirectWrites.BUFFER_BYTES),
+                    bytes.length)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        assertThat(filesBelowStore()).isEmpty();
+        assertThat(store().has(id)).isFalse();
     }
 
     /** Regular files below the store folder, except the lock file. */
