@@ -14,13 +14,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FastCdcChunkerTest {
@@ -140,6 +144,30 @@ class FastCdcChunkerTest {
         }
 
         assertThat(lengths(chunkAll(SMALL_CHUNKER.open(new ByteArrayInputStream(input))))).isEqualTo(expected);
+    }
+
+    /**
+     * Chunk boundaries are part of what a store holds: a change would stop new versions of old files deduplicating
+     * against them. These digests of the chunk lengths were taken from the byte-at-a-time loop (before session 12).
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "true, 21, 81, 3b70df8b563b31f20df825212eea89df127b676904533fdbd69276e3c846c26f",
+            "false, 22, 20, ecb9d22583783cb556ad300a129fda5f4b7d6ba80e7ed715a4f23b6057ccede6"})
+    void cutPointsNeverChange(boolean small, int keySeed, int chunks, String lengthsDigest) throws Exception {
+        byte[] input = random(23, (small ? 24 : 96) * MIB + 7);
+        FastCdcChunker chunker = small ? new FastCdcChunker(GearTable.derive(key(keySeed)), SMALL)
+                : new FastCdcChunker(GearTable.derive(key(keySeed)));
+
+        List<Integer> lengths = lengths(chunkAll(chunker.open(new ByteArrayInputStream(input))));
+
+        StringBuilder joined = new StringBuilder();
+        lengths.forEach(length -> joined.append(length).append(','));
+        assertThat(lengths).hasSize(chunks);
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(joined.toString().getBytes(StandardCharsets.US_ASCII)))).isEqualTo(lengthsDigest);
+        assertThat(lengths).as("cuts after odd and even offsets both occur")
+                .anyMatch(length -> length % 2 == 0).anyMatch(length -> length % 2 == 1);
     }
 
     @Test
