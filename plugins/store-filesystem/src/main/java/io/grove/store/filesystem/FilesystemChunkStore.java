@@ -93,14 +93,14 @@ public final class FilesystemChunkStore implements ChunkStore {
     /** Empty where the file system refuses direct I/O. */
     private final Optional<DirectWrites> direct;
 
-    private FilesystemChunkStore(Path root, boolean fsync, FileChannel lockChannel,
+    private FilesystemChunkStore(Path root, boolean fsync, boolean directWrites, FileChannel lockChannel,
                                  FileAttribute<?>[] folderAttributes) throws IOException {
         this.root = root;
         this.fsync = fsync;
         this.lockChannel = lockChannel;
         this.folderAttributes = folderAttributes;
         this.fileStore = Files.getFileStore(root);
-        this.direct = DirectWrites.probe(root);
+        this.direct = directWrites ? DirectWrites.probe(root) : Optional.empty();
         for (int i = 0; i < LOCK_STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -115,13 +115,22 @@ public final class FilesystemChunkStore implements ChunkStore {
      * @throws IOException if the folder cannot be created or read, or another store has it open
      */
     public static FilesystemChunkStore open(Path root, boolean fsync) throws IOException {
+        return open(root, fsync, true);
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}, choosing whether large chunks are written with direct I/O where the file
+     * system allows it ({@link DirectWrites}); {@code false} writes every chunk through the page cache.
+     */
+    public static FilesystemChunkStore open(Path root, boolean fsync, boolean directWrites) throws IOException {
         FileAttribute<?>[] folderAttributes = ownerOnly(root, "rwx------");
         Files.createDirectories(root, folderAttributes);
         FileChannel lockChannel = FileChannel.open(root.resolve(LOCK_FILE),
                 Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly(root, "rw-------"));
         try {
             lock(root, lockChannel);
-            FilesystemChunkStore store = new FilesystemChunkStore(root, fsync, lockChannel, folderAttributes);
+            FilesystemChunkStore store = new FilesystemChunkStore(root, fsync, directWrites, lockChannel,
+                    folderAttributes);
             store.recover();
             return store;
         } catch (IOException | RuntimeException e) {

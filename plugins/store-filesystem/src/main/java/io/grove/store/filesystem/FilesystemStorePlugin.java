@@ -30,7 +30,10 @@ public final class FilesystemStorePlugin implements GrovePlugin {
                         "Folder holding the chunk files; a relative path is resolved against the cell folder."),
                 new ConfigProperty("fsync", ConfigProperty.Type.BOOLEAN, "true",
                         "Flush every chunk to disk before a put returns; turn off only for tests or benchmarks"
-                                + " on throwaway data, since a power loss can then lose or corrupt stored chunks."));
+                                + " on throwaway data, since a power loss can then lose or corrupt stored chunks."),
+                new ConfigProperty("direct-writes", ConfigProperty.Type.BOOLEAN, "true",
+                        "Write chunks of 256 KiB and more with direct I/O (O_DIRECT), past the page cache, where the"
+                                + " file system allows it; false writes every chunk through the page cache."));
 
         @Override
         public String type() {
@@ -57,7 +60,7 @@ public final class FilesystemStorePlugin implements GrovePlugin {
                         + " or corrupted by a power loss; use this only for tests and benchmarks", config.path(), root);
             }
             try {
-                return FilesystemChunkStore.open(root, fsync);
+                return FilesystemChunkStore.open(root, fsync, config.bool("direct-writes", true));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open chunk store " + config.path() + " at " + root
                         + ": " + e.getMessage(), e);

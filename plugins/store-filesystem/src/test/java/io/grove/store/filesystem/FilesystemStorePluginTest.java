@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -49,7 +50,8 @@ class FilesystemStorePluginTest {
                             ConfigProperty::defaultValue)
                     .containsExactly(
                             tuple("path", ConfigProperty.Type.PATH, "chunks"),
-                            tuple("fsync", ConfigProperty.Type.BOOLEAN, "true"));
+                            tuple("fsync", ConfigProperty.Type.BOOLEAN, "true"),
+                            tuple("direct-writes", ConfigProperty.Type.BOOLEAN, "true"));
         });
     }
 
@@ -77,6 +79,18 @@ class FilesystemStorePluginTest {
             try (var files = Files.list(cellDir.resolve("elsewhere/chunks"))) {
                 assertThat(files.map(path -> path.getFileName().toString())).hasSize(2).contains(".lock");
             }
+        }
+    }
+
+    @Test
+    void writesLargeChunksDirectlyUnlessTurnedOff() throws IOException {
+        assumeTrue(DirectWrites.probe(cellDir).isPresent(), "this file system refuses direct I/O");
+        try (TestPluginContext context = TestPluginContext.of(cellDir);
+             ChunkStore direct = factory().create(context, MapPluginConfig.empty("stores.main", cellDir));
+             ChunkStore cached = factory().create(context, new MapPluginConfig("stores.cached",
+                     Map.of("path", "cached", "direct-writes", false), cellDir))) {
+            assertThat(direct.toString()).contains("direct writes");
+            assertThat(cached.toString()).doesNotContain("direct");
         }
     }
 
