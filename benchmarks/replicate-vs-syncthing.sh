@@ -47,6 +47,7 @@ grove_round() {
     # The disk quiet at the start, as for Syncthing below: the previous round's files (Syncthing's are written through
     # the page cache) and the discards of its deleted folders would otherwise still be going to the disk while the
     # chunks are written directly (since session 12).
+    cache_input "$WORK/big.bin"
     settle_disk "$WORK"
     local cells c0 c1
     cells="$(pid_of "$a") $(pid_of "$b")"
@@ -118,6 +119,7 @@ PY
     # instead of ~8, likely because its watcher (1 s delay) fired while the copy was still being written.
     cp "$WORK/big.bin" "$a/staging/big.bin"
     sleep 10 # both up and connected, as two instances that have been running
+    cache_input "$a/staging"
     settle_disk "$WORK"
     local c0 c1
     c0=$(tree_cpu "${PIDS[@]}")

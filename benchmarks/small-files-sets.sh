@@ -27,6 +27,7 @@ echo "| set | grove put (s) | cell CPU (s) | of which (s) |"
 echo "|---|---|---|---|"
 for n in $(seq "$SETS"); do
     set_dir=small; [ "$n" = 1 ] || set_dir=small$n
+    cache_input "$DATA/$set_dir"
     settle_disk "$W"
     threads > "$W/before"; c0=$(process_cpu "$pid"); t0=$(now)
     "$GROVE" put "$DATA/$set_dir" --dir "$W/cell" --as "$set_dir" > /dev/null
