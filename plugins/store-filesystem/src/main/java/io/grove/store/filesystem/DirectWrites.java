@@ -4,6 +4,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes large chunk files with direct I/O ({@code O_DIRECT}): from an aligned buffer straight to the disk,
@@ -36,12 +38,16 @@ final class DirectWrites {
     /** Chunks below this go through the page cache: a direct write waits for the disk, which small files feel. */
     static final long MIN_BYTES = 256 * 1024;
     static final int BUFFER_BYTES = 1 << 20;
-    /** Enough for the large puts a cell runs at once; beyond it buffers are allocated and dropped. */
-    private static final int POOLED_BUFFERS = 8;
+    /**
+     * Direct writes in flight at most, each holding one buffer: 8 MiB of native memory in all, whatever the number of
+     * puts (one disk gains nothing from more). A further put waits for a buffer.
+     */
+    static final int BUFFERS = 8;
     private static final int STAGING_BYTES = 64 * 1024;
 
     private final int alignment;
-    private final BlockingQueue<ByteBuffer> buffers = new ArrayBlockingQueue<>(POOLED_BUFFERS);
+    private final BlockingQueue<ByteBuffer> buffers = new ArrayBlockingQueue<>(BUFFERS);
+    private final AtomicInteger allocated = new AtomicInteger();
 
     private DirectWrites(int alignment) {
         this.alignment = alignment;
@@ -130,10 +136,22 @@ final class DirectWrites {
         }
     }
 
-    private ByteBuffer buffer() {
+    private ByteBuffer buffer() throws InterruptedIOException {
         ByteBuffer buffer = buffers.poll();
-        return buffer != null ? buffer : ByteBuffer.allocateDirect(BUFFER_BYTES + alignment).alignedSlice(alignment)
-                .limit(BUFFER_BYTES).slice();
+        if (buffer != null) {
+            return buffer;
+        }
+        if (allocated.incrementAndGet() <= BUFFERS) {
+            return ByteBuffer.allocateDirect(BUFFER_BYTES + alignment).alignedSlice(alignment).limit(BUFFER_BYTES)
+                    .slice();
+        }
+        allocated.decrementAndGet();
+        try {
+            return buffers.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a direct-write buffer");
+        }
     }
 
     private void release(ByteBuffer buffer) {

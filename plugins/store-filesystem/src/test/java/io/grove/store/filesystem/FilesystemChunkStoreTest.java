@@ -16,8 +16,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -260,6 +265,31 @@ class FilesystemChunkStoreTest extends AbstractChunkStoreTest {
 
         assertThat(filesBelowStore()).isEmpty();
         assertThat(store().has(id)).isFalse();
+    }
+
+    @Test
+    void moreConcurrentDirectPutsThanBuffersAllComplete() throws Exception {
+        int puts = 3 * DirectWrites.BUFFERS;
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < puts; i++) {
+            chunks.add(randomBytes(100 + i, (int) DirectWrites.MIN_BYTES + 4096 * i + 1));
+        }
+
+        try (ExecutorService pool = Executors.newFixedThreadPool(puts)) {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (byte[] chunk : chunks) {
+                results.add(pool.submit(() -> store().put(idOf(chunk), new ByteArrayInputStream(chunk), chunk.length)));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get(60, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+
+        for (byte[] chunk : chunks) {
+            try (InputStream in = store().get(idOf(chunk)).orElseThrow()) {
+                assertThat(in.readAllBytes()).isEqualTo(chunk);
+            }
+        }
     }
 
     /** Regular files below the store folder, except the lock file. */
