@@ -4,7 +4,6 @@ import com.sun.nio.file.ExtendedOpenOption;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes large chunk files with direct I/O ({@code O_DIRECT}): from an aligned buffer straight to the disk,
@@ -39,15 +37,14 @@ final class DirectWrites {
     static final long MIN_BYTES = 256 * 1024;
     static final int BUFFER_BYTES = 1 << 20;
     /**
-     * Direct writes in flight at most, each holding one buffer: 8 MiB of native memory in all, whatever the number of
-     * puts (one disk gains nothing from more). A further put waits for a buffer.
+     * Enough for the large puts a cell runs at once; beyond it buffers are allocated and dropped rather than waited
+     * for, so that peers streaming slowly into their puts can never hold up the cell's own.
      */
-    static final int BUFFERS = 8;
+    static final int POOLED_BUFFERS = 8;
     private static final int STAGING_BYTES = 64 * 1024;
 
     private final int alignment;
-    private final BlockingQueue<ByteBuffer> buffers = new ArrayBlockingQueue<>(BUFFERS);
-    private final AtomicInteger allocated = new AtomicInteger();
+    private final BlockingQueue<ByteBuffer> buffers = new ArrayBlockingQueue<>(POOLED_BUFFERS);
 
     private DirectWrites(int alignment) {
         this.alignment = alignment;
@@ -136,22 +133,10 @@ final class DirectWrites {
         }
     }
 
-    private ByteBuffer buffer() throws InterruptedIOException {
+    private ByteBuffer buffer() {
         ByteBuffer buffer = buffers.poll();
-        if (buffer != null) {
-            return buffer;
-        }
-        if (allocated.incrementAndGet() <= BUFFERS) {
-            return ByteBuffer.allocateDirect(BUFFER_BYTES + alignment).alignedSlice(alignment).limit(BUFFER_BYTES)
-                    .slice();
-        }
-        allocated.decrementAndGet();
-        try {
-            return buffers.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a direct-write buffer");
-        }
+        return buffer != null ? buffer : ByteBuffer.allocateDirect(BUFFER_BYTES + alignment).alignedSlice(alignment)
+                .limit(BUFFER_BYTES).slice();
     }
 
     private void release(ByteBuffer buffer) {

@@ -268,8 +268,8 @@ class FilesystemChunkStoreTest extends AbstractChunkStoreTest {
     }
 
     @Test
-    void moreConcurrentDirectPutsThanBuffersAllComplete() throws Exception {
-        int puts = 3 * DirectWrites.BUFFERS;
+    void moreConcurrentDirectPutsThanPooledBuffersAllComplete() throws Exception {
+        int puts = 3 * DirectWrites.POOLED_BUFFERS;
         List<byte[]> chunks = new ArrayList<>();
         for (int i = 0; i < puts; i++) {
             chunks.add(randomBytes(100 + i, (int) DirectWrites.MIN_BYTES + 4096 * i + 1));
