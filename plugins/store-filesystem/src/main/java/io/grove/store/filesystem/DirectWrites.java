@@ -29,8 +29,9 @@ import java.util.concurrent.BlockingQueue;
  * zeros and the file then truncated to its length. Durability is unchanged: a direct write may still sit in the
  * disk's own cache, so the caller flushes the file as before (cheaply: only the metadata and the disk's cache).
  *
- * <p>Direct I/O is used only where a probe at {@link #probe open} succeeds: file systems without it (tmpfs on older
- * kernels, some network file systems) refuse {@code O_DIRECT}, and then chunks go through the page cache.
+ * <p>Direct I/O is used only where the probe made when the store opens ({@link #probe}) succeeds: file systems
+ * without it (tmpfs before Linux 6.6, some network file systems) refuse {@code O_DIRECT}, and then chunks go
+ * through the page cache.
  */
 final class DirectWrites {
     /** Chunks below this go through the page cache: a direct write waits for the disk, which small files feel. */
