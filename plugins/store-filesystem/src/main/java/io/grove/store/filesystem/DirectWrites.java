@@ -18,8 +18,8 @@ import java.util.concurrent.BlockingQueue;
  * bypassing the page cache.
  *
  * <p>Why: on a virtual machine whose host takes back the guest's free pages (a balloon with free page reporting, as
- * on the machines Grove is measured on), every page the page cache fills is a fresh page the host must back
- * again. There, writing 1 GiB through the page cache cost 3.0–3.4 s of kernel time, the same GiB written directly
+ * by all signs on the machines Grove is measured on), every page the page cache fills is a fresh page the host must
+ * back again. There, writing 1 GiB through the page cache cost 3.0–3.4 s of kernel time, the same GiB written directly
  * 0.1–0.4 s, at the disk's speed (~1.3 GB/s); see docs/benchmarks.md, "Session 12". A chunk is written once and
  * read rarely, so the cache gains little from holding it. The writer's thread waits for the disk instead of
  * spending the CPU, which replication and sealing need.
