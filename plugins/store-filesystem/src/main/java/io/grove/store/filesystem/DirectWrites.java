@@ -19,10 +19,10 @@ import java.util.concurrent.BlockingQueue;
  *
  * <p>Why: on a virtual machine whose host takes back the guest's free pages (a balloon with free page reporting, as
  * by all signs on the machines Grove is measured on), every page the page cache fills is a fresh page the host must
- * back again. There, writing 1 GiB through the page cache cost 3.0–3.4 s of kernel time, the same GiB written directly
- * 0.1–0.4 s, at the disk's speed (~1.3 GB/s); see docs/benchmarks.md, "Session 12". A chunk is written once and
- * read rarely, so the cache gains little from holding it. The writer's thread waits for the disk instead of
- * spending the CPU, which replication and sealing need.
+ * back again. There, writing 1 GiB through the page cache cost 3.0–3.4 s of kernel time, the same GiB written
+ * directly 0.1–0.4 s, at the disk's speed (~1.3 GB/s); see docs/benchmarks.md, "Session 12". A chunk is written
+ * once and read rarely, so the cache gains little from holding it. The writer's thread waits for the disk instead
+ * of spending the CPU, which replication and sealing need.
  *
  * <p>Direct writes must start at, and be a multiple of, the file system's block size, from a buffer aligned to
  * it. So the data is copied into pooled aligned buffers of {@link #BUFFER_BYTES}; the last block is padded with
@@ -42,7 +42,6 @@ final class DirectWrites {
      * for, so that peers streaming slowly into their puts can never hold up the cell's own.
      */
     static final int POOLED_BUFFERS = 8;
-    private static final int STAGING_BYTES = 64 * 1024;
 
     private final int alignment;
     private final BlockingQueue<ByteBuffer> buffers = new ArrayBlockingQueue<>(POOLED_BUFFERS);
@@ -95,11 +94,11 @@ final class DirectWrites {
     /**
      * Writes exactly {@code length} bytes of {@code data} into the (existing, empty) file {@code target}, directly.
      *
+     * @param staging a heap array the stream is read into on its way to the aligned buffer (the store's pooled one)
      * @throws IllegalArgumentException if the stream ends early
      */
-    void write(Path target, InputStream data, long length, boolean force) throws IOException {
+    void write(Path target, InputStream data, long length, boolean force, byte[] staging) throws IOException {
         ByteBuffer buffer = buffer();
-        byte[] staging = new byte[STAGING_BYTES];
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
             long remaining = length;
             while (remaining > 0) {

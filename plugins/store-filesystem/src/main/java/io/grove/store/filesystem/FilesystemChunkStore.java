@@ -273,8 +273,8 @@ public final class FilesystemChunkStore implements ChunkStore {
 
     @Override
     public String toString() {
-        return "FilesystemChunkStore[" + root + (fsync ? "" : ", fsync off") + (direct.isPresent() ? ", direct writes" : "")
-                + "]";
+        return "FilesystemChunkStore[" + root + (fsync ? "" : ", fsync off")
+                + (direct.isPresent() ? ", direct writes" : "") + "]";
     }
 
     /** Chunks are ciphertext, but their sizes and the folder's contents are still nobody else's business. */
@@ -334,14 +334,23 @@ public final class FilesystemChunkStore implements ChunkStore {
     }
 
     private void write(Path temp, InputStream data, long length, boolean force) throws IOException {
-        if (direct.isPresent() && direct.get().suits(length)) {
-            direct.get().write(temp, data, length, force);
-            return;
-        }
         ByteBuffer buffer = buffers.poll();
         if (buffer == null) {
             buffer = ByteBuffer.allocate(BUFFER_BYTES);
         }
+        try {
+            if (direct.isPresent() && direct.get().suits(length)) {
+                direct.get().write(temp, data, length, force, buffer.array());
+            } else {
+                writeThroughCache(temp, data, length, force, buffer);
+            }
+        } finally {
+            buffers.offer(buffer.clear());
+        }
+    }
+
+    private static void writeThroughCache(Path temp, InputStream data, long length, boolean force, ByteBuffer buffer)
+            throws IOException {
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             long remaining = length;
             while (remaining > 0) {
@@ -360,8 +369,6 @@ public final class FilesystemChunkStore implements ChunkStore {
             if (force) {
                 out.force(true);
             }
-        } finally {
-            buffers.offer(buffer.clear());
         }
     }
 
