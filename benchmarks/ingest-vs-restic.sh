@@ -6,6 +6,7 @@
 #
 # Data set: one 1 GiB file of random bytes, and 10,000 small files (1 to 24 KiB, ~124 MB) in 100 folders.
 # Each round uses fresh stores. restic runs with its defaults and with --compression off (Grove does not compress).
+# GROVE_DIST=folder runs another unpacked distribution (e.g. a copy of an older build, to compare alternately).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -16,16 +17,8 @@ if ! command -v restic >/dev/null; then
     log "installing restic"
     apt-get update -qq >&2 && apt-get install -y -qq restic >&2
 fi
-JAVA_HOME=$(find_jdk); export JAVA_HOME
-dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
-if [ -z "$dist" ]; then
-    ensure_maven
-    # package, not install: the local repository may be shared with other builds
-    mvn -B -q -DskipTests -pl distribution -am package >&2
-    dist=$(find distribution/target -maxdepth 1 -type d -name 'grove-*' | head -n 1)
-fi
-GROVE="$PWD/$dist/bin/grove"
-prime_serve_cache "$GROVE" # fresh cells start as a user's do from the second start on
+. benchmarks/cells.sh
+use_distribution
 
 mkdir -p "$WORK"
 if [ ! -f "$WORK/data/big.bin" ] && [ -n "${BENCH_DATA:-}" ]; then
@@ -37,9 +30,6 @@ if [ ! -f "$WORK/data/big.bin" ]; then
     small_files "$WORK/data/small" 10000
 fi
 sync
-
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(f'{$2 - $1:.2f}')"; }
 
 grove_round() {
     local cell="$WORK/grove-cell" pid t0 t1 t2 rss

@@ -44,9 +44,9 @@ grove_round() {
     "$GROVE" fleet create --dir "$a" > /dev/null
     "$GROVE" join "$("$GROVE" invite --dir "$a" 2>/dev/null)" --dir "$b" > /dev/null
     sleep 3 # routes measured, roster spread: as between cells that have been running
-    # The disk quiet at the start, as for Syncthing below: the previous round's files (Syncthing's are written through
-    # the page cache) and the discards of its deleted folders would otherwise still be going to the disk while the
-    # chunks are written directly (since session 12).
+    # The input in the page cache and the disk quiet at the start, as for Syncthing below: the previous round's files
+    # (Syncthing's are written through the page cache) and the discards of its deleted folders would otherwise still
+    # be going to the disk while the chunks are written directly (since session 12).
     cache_input "$WORK/big.bin"
     settle_disk "$WORK"
     local cells c0 c1
