@@ -107,6 +107,12 @@ public final class Replicator implements AutoCloseable {
     /** When rounds next look for orphaned copies (epoch millis); rounds run one at a time. */
     private long nextOrphanScan;
     private final java.util.concurrent.atomic.AtomicBoolean soon = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How soon a round asked for by {@link #syncSoon()} starts, at the earliest. */
+    private static final Duration SOON = Duration.ofMillis(20);
+    /** The least time between the end of one such round and the start of the next. */
+    private static final Duration SOON_SPACING = Duration.ofMillis(500);
+    /** When the last round asked for by {@link #syncSoon()} ended ({@link System#nanoTime()}). */
+    private volatile long lastSoonEnded = System.nanoTime() - SOON_SPACING.toNanos();
     /** Pushes in flight, shared with {@link #eager}: together they never exceed the factor. */
     private final PushClaims claims = new PushClaims();
     private volatile Optional<EagerPush> eager = Optional.empty();
@@ -225,15 +231,30 @@ public final class Replicator implements AutoCloseable {
         scheduler.schedule(this::roundAndReschedule, 2, TimeUnit.SECONDS);
     }
 
-    /** Runs a round soon (after an ingest). */
+    /**
+     * Runs a round soon (after an ingest): {@link #SOON} from now, or {@link #SOON_SPACING} after the last round asked
+     * for this way ended, whichever is later.
+     */
     public void syncSoon() {
-        // Coalesced: a burst of commits (an archive's groups) asks for one round, not one each.
+        // Coalesced: a burst of commits (an archive's groups, a watched folder's batches) asks for one round, not one
+        // each, and rounds asked for back to back are spaced. A lone put's round starts at once: the file's manifest
+        // goes to its holders right after the commit (its chunks went while it was ingested, EagerPush).
         if (!closed && soon.compareAndSet(false, true)) {
+            long delay = soonDelay(System.nanoTime() - lastSoonEnded).toNanos();
             scheduler.schedule(() -> {
                 soon.set(false);
-                roundQuietly();
-            }, 500, TimeUnit.MILLISECONDS);
+                try {
+                    roundQuietly();
+                } finally {
+                    lastSoonEnded = System.nanoTime();
+                }
+            }, delay, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** How long a round asked for now waits, {@code sinceLast} after the last such round ended. */
+    static Duration soonDelay(long sinceLastNanos) {
+        return Duration.ofNanos(Math.max(SOON.toNanos(), SOON_SPACING.toNanos() - sinceLastNanos));
     }
 
     private void roundAndReschedule() {
