@@ -240,21 +240,32 @@ public final class Replicator implements AutoCloseable {
         // each, and rounds asked for back to back are spaced. A lone put's round starts at once: the file's manifest
         // goes to its holders right after the commit (its chunks went while it was ingested, EagerPush).
         if (!closed && soon.compareAndSet(false, true)) {
-            long delay = soonDelay(System.nanoTime() - lastSoonEnded).toNanos();
-            scheduler.schedule(() -> {
-                soon.set(false);
-                try {
-                    roundQuietly();
-                } finally {
-                    lastSoonEnded = System.nanoTime();
-                }
-            }, delay, TimeUnit.NANOSECONDS);
+            scheduler.schedule(this::soonRound, SOON.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
-    /** How long a round asked for now waits, {@code sinceLast} after the last such round ended. */
-    static Duration soonDelay(long sinceLastNanos) {
-        return Duration.ofNanos(Math.max(SOON.toNanos(), SOON_SPACING.toNanos() - sinceLastNanos));
+    /**
+     * The round {@link #syncSoon()} asked for, once {@link #SOON_SPACING} has passed since the last such round ended.
+     * Checked when it is due, not when it was asked for: the scheduler's one thread runs every round, so a round asked
+     * for while another ran waits here for its spacing instead of following it at once.
+     */
+    private void soonRound() {
+        Duration left = spacingLeft(System.nanoTime() - lastSoonEnded);
+        if (!left.isZero() && !closed) {
+            scheduler.schedule(this::soonRound, left.toNanos(), TimeUnit.NANOSECONDS);
+            return;
+        }
+        soon.set(false);
+        try {
+            roundQuietly();
+        } finally {
+            lastSoonEnded = System.nanoTime();
+        }
+    }
+
+    /** How much of {@link #SOON_SPACING} is left, {@code sinceLastNanos} after the last such round ended. */
+    static Duration spacingLeft(long sinceLastNanos) {
+        return Duration.ofNanos(Math.max(0, SOON_SPACING.toNanos() - sinceLastNanos));
     }
 
     private void roundAndReschedule() {
