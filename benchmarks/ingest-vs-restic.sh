@@ -40,7 +40,7 @@ grove_round() {
     for _ in $(seq 600); do [ -f "$cell/serve.json" ] && break; sleep 0.1; done
     prime_cli_cache "$GROVE" "$cell"
     sleep 2  # let the crypto warm-up finish, as it would on a cell that has been running
-    cache_input "$WORK/data"
+    cache_input "$WORK/data/big.bin" "$WORK/data/small"
     settle_disk "$WORK"
     t0=$(now); "$GROVE" put "$WORK/data/big.bin" --dir "$cell" > /dev/null; t1=$(now)
     rss=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid/status")
@@ -54,7 +54,7 @@ restic_round() {
     rm -rf "$repo"
     export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$WORK/restic-cache"
     restic init --repo "$repo" -q
-    cache_input "$WORK/data"
+    cache_input "$WORK/data/big.bin" "$WORK/data/small"
     settle_disk "$WORK"
     t0=$(now); restic backup --repo "$repo" -q "$@" "$WORK/data/big.bin" > /dev/null; t1=$(now)
     restic backup --repo "$repo" -q "$@" "$WORK/data/small" > /dev/null; t2=$(now)
